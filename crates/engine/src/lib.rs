@@ -1,0 +1,1 @@
+//! The signing engine (skeleton; being built).

@@ -1,0 +1,1 @@
+//! Signing receipts (skeleton; being built).

@@ -1,0 +1,1 @@
+//! Local Matter API and Clerk-style OAuth sandbox (skeleton; being built).
