@@ -1,0 +1,322 @@
+// Pure formatting and classification helpers, kept free of the DOM so that
+// Vitest covers them directly.
+
+import type { FlowError, Mode, SignInReason, Step } from "./types";
+
+/** Maximum length of a typed name, in UTF-16 code units. */
+export const TYPED_NAME_MAX = 200;
+
+/**
+ * Splits a hex digest into lines of 16 characters, each made of groups of 4,
+ * so a person can compare it with another copy group by group.
+ */
+export function hashLines(hash: string): string[][] {
+  const lines: string[][] = [];
+  for (let start = 0; start < hash.length; start += 16) {
+    const line = hash.slice(start, start + 16);
+    const groups: string[] = [];
+    for (let offset = 0; offset < line.length; offset += 4) {
+      groups.push(line.slice(offset, offset + 4));
+    }
+    lines.push(groups);
+  }
+  return lines;
+}
+
+/** Whether a string is a lowercase hex SHA-256 digest. */
+export function isSha256Hex(value: string): boolean {
+  return /^[0-9a-f]{64}$/.test(value);
+}
+
+/** The typed name as it is sent: surrounding white space removed. */
+export function normaliseTypedName(raw: string): string {
+  return raw.trim();
+}
+
+/** Why a typed name cannot be used, or null when it can. */
+export function typedNameProblem(raw: string): string | null {
+  const name = normaliseTypedName(raw);
+  if (name === "") {
+    return "Type your full name to sign.";
+  }
+  if (name.length > TYPED_NAME_MAX) {
+    return `Your name is longer than ${TYPED_NAME_MAX} characters; shorten it.`;
+  }
+  // The name becomes part of a legal text, so control characters (which an
+  // input field would not normally let through, but a paste can) are rejected.
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) {
+    return "Your name contains a control character or line break; type it again.";
+  }
+  return null;
+}
+
+/** Placeholder for the typed name inside an attestation, when Matter uses one. */
+export const TYPED_NAME_PLACEHOLDER = "{typed_name}";
+
+/**
+ * Builds the `electronic_signature_text` the engine sends: the attestation with
+ * the typed name filled in at `{typed_name}`, or appended on its own line when
+ * the attestation has no placeholder.
+ *
+ * NOTE: the engine composes the text it sends; this function must follow the
+ * same rule, and the shell's contract test should compare the two.
+ */
+export function signatureText(attestation: string, typedName: string): string {
+  const name = normaliseTypedName(typedName);
+  if (attestation.includes(TYPED_NAME_PLACEHOLDER)) {
+    return attestation.split(TYPED_NAME_PLACEHOLDER).join(name);
+  }
+  return `${attestation}\n${name}`;
+}
+
+/** Whether two names are the same once case and spacing are ignored. */
+export function sameName(left: string, right: string): boolean {
+  const simplify = (value: string) => value.trim().replace(/\s+/g, " ").toLocaleLowerCase();
+  return simplify(left) === simplify(right);
+}
+
+/** A byte count in words, for example "12,345 bytes (12.1 KiB)". */
+export function formatBytes(bytes: number): string {
+  const exact = `${bytes.toLocaleString("en-US")} ${bytes === 1 ? "byte" : "bytes"}`;
+  if (bytes < 1024) {
+    return exact;
+  }
+  const units = ["KiB", "MiB", "GiB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${exact} (${value.toFixed(1)} ${units[unit]})`;
+}
+
+/** Seconds as "m:ss". Negative values count as zero. */
+export function formatCountdown(seconds: number): string {
+  const whole = Math.max(0, Math.floor(seconds));
+  const minutes = Math.floor(whole / 60);
+  const rest = whole % 60;
+  return `${minutes}:${rest.toString().padStart(2, "0")}`;
+}
+
+/**
+ * An RFC 3339 timestamp in the reader's locale with its UTC form, or the
+ * input unchanged when it does not parse.
+ */
+export function formatTimestamp(value: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) {
+    return value;
+  }
+  const date = new Date(time);
+  const local = date.toLocaleString("en-GB", {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+  return `${local} (${date.toISOString().replace(".000Z", "Z")})`;
+}
+
+export function modeLabel(mode: Mode): string {
+  return mode === "live" ? "LIVE" : "TEST";
+}
+
+export function modeDescription(mode: Mode, sandbox: boolean): string {
+  if (mode === "live") {
+    return "Live mode: signatures are real and legally binding.";
+  }
+  const server = sandbox ? " against the local sandbox" : "";
+  return `Test mode${server}: signatures are test data and bind nobody.`;
+}
+
+/** Explains why the engine asks for a browser sign-in. */
+export function signInReasonText(reason: SignInReason): string {
+  switch (reason.kind) {
+    case "not_signed_in":
+      return "You are not signed in. Sign in to Matter in your browser to continue.";
+    case "step_up": {
+      const when =
+        reason.minutes_ago === null
+          ? "The app does not know when you last signed in"
+          : `You last signed in ${reason.minutes_ago} ${reason.minutes_ago === 1 ? "minute" : "minutes"} ago`;
+      return (
+        "Matter accepts a signature only within 5 minutes of an interactive sign-in, " +
+        `so that the person signing is the person at the keyboard. ${when}, ` +
+        "so sign in again in your browser. Your name and decision are kept."
+      );
+    }
+    case "server_requested":
+      return (
+        "Matter asked for a fresh sign-in before it accepts the signature " +
+        "(it wants an interactive sign-in within the last 5 minutes). " +
+        "Sign in again in your browser. Your name and decision are kept."
+      );
+  }
+}
+
+export const STEP_LABELS: Record<Step, string> = {
+  signing_in: "Signing you in",
+  fetching_document: "Fetching the document",
+  verifying_packet: "Checking the disclosure packet's hash",
+  awaiting_decision: "Waiting for your decision",
+  checking_freshness: "Checking your sign-in is recent",
+  recording_consent: "Recording your consent to electronic records",
+  creating_session: "Creating the signing session",
+  signing: "Signing",
+  saving_receipt: "Saving the receipt",
+  done: "Done",
+};
+
+/** Steps shown on the progress screen before the review. */
+export const STEPS_BEFORE_REVIEW: readonly Step[] = [
+  "signing_in",
+  "fetching_document",
+  "verifying_packet",
+];
+
+/** Steps shown on the progress screen after the human decided to sign. */
+export const STEPS_AFTER_DECISION: readonly Step[] = [
+  "checking_freshness",
+  "recording_consent",
+  "creating_session",
+  "signing",
+  "saving_receipt",
+];
+
+export type ErrorKind =
+  | "link_expired"
+  | "already_signed"
+  | "not_your_document"
+  | "consent_required"
+  | "network"
+  | "server"
+  | "link_invalid"
+  | "sign_in_timeout"
+  | "sign_in_failed"
+  | "cancelled"
+  | "hash_mismatch"
+  | "receipt_not_saved"
+  | "flow_busy"
+  | "other";
+
+/** Groups an error code into the screen that explains it. */
+export function errorKind(error: FlowError): ErrorKind {
+  switch (error.code) {
+    case "session_expired":
+    case "link_expired":
+      return "link_expired";
+    case "already_signed":
+      return "already_signed";
+    case "not_your_document":
+      return "not_your_document";
+    case "esra_consent_required":
+    case "esra_declined":
+      return "consent_required";
+    case "network":
+      return "network";
+    case "server":
+      return "server";
+    case "sign_in_timeout":
+      return "sign_in_timeout";
+    case "sign_in_failed":
+      return "sign_in_failed";
+    case "cancelled":
+      return "cancelled";
+    case "hash_mismatch":
+      return "hash_mismatch";
+    case "receipt_not_saved":
+      return "receipt_not_saved";
+    case "flow_busy":
+      return "flow_busy";
+    default:
+      return error.code === "link_invalid" || error.code.startsWith("link_")
+        ? "link_invalid"
+        : "other";
+  }
+}
+
+export interface ErrorCopy {
+  title: string;
+  nextStep: string;
+}
+
+/** Title and next step shown for each error kind. */
+export function errorCopy(kind: ErrorKind): ErrorCopy {
+  switch (kind) {
+    case "link_expired":
+      return {
+        title: "This signing link has expired",
+        nextStep: "Ask the sender for a new link, then open it. Nothing was signed.",
+      };
+    case "already_signed":
+      return {
+        title: "This has already been signed",
+        nextStep: "Look for its receipt in your receipts. Nothing new was signed.",
+      };
+    case "not_your_document":
+      return {
+        title: "This document is for someone else",
+        nextStep:
+          "Sign out, then sign in as the person asked to sign, or ask the sender to check the link. Nothing was signed.",
+      };
+    case "consent_required":
+      return {
+        title: "Consent to electronic records is needed",
+        nextStep:
+          "Matter signs only for people who consented to electronic records. Start again and give your consent, or ask the sender for a paper process. Nothing was signed.",
+      };
+    case "network":
+      return {
+        title: "Matter could not be reached",
+        nextStep: "Check your internet connection, then try again. Nothing was signed.",
+      };
+    case "server":
+      return {
+        title: "Matter reported an error",
+        nextStep:
+          "Try again in a few minutes. If it happens again, send the request ID below to Matter support.",
+      };
+    case "link_invalid":
+      return {
+        title: "This is not a valid signing link",
+        nextStep:
+          "Open the link from the original email or message again, or ask the sender for a new one. Nothing was shown or signed.",
+      };
+    case "sign_in_timeout":
+      return {
+        title: "The sign-in timed out",
+        nextStep: "Try again and finish the sign-in in your browser before the time runs out.",
+      };
+    case "sign_in_failed":
+      return {
+        title: "The sign-in failed",
+        nextStep: "Try again. If your browser showed an error, follow its advice first.",
+      };
+    case "cancelled":
+      return {
+        title: "Signing was cancelled",
+        nextStep: "Nothing was signed. Open the link again when you are ready.",
+      };
+    case "hash_mismatch":
+      return {
+        title: "Signing blocked: the disclosure packet did not match",
+        nextStep:
+          "The packet you would sign differs from the one Matter binds, so the app stopped. Do not sign; tell the sender.",
+      };
+    case "receipt_not_saved":
+      return {
+        title: "Signed, but the receipt was not saved",
+        nextStep:
+          "Matter recorded your signature, so do not sign again. Free disk space or fix the folder's permissions, and keep this window open while you do.",
+      };
+    case "flow_busy":
+      return {
+        title: "A signing is already in progress",
+        nextStep: "Finish or cancel the signing in progress first.",
+      };
+    case "other":
+      return {
+        title: "Something went wrong",
+        nextStep: "Try again. If it happens again, report the message below.",
+      };
+  }
+}
