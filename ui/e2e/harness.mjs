@@ -8,11 +8,12 @@ import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 
 import { chromium } from "playwright-core";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const uiRoot = resolve(here, "..");
+const e2eDir = dirname(fileURLToPath(import.meta.url));
+const uiRoot = resolve(e2eDir, "..");
 const distDir = join(uiRoot, "dist");
 
 /** The CSP the desktop shell sets; the server sends it so violations show up here. */
@@ -99,10 +100,27 @@ export async function launchBrowser() {
 }
 
 /**
- * Installs a stand-in for Tauri's IPC: it records every command with its
- * arguments, answers from `responses`, keeps event listeners so tests can
- * emit events, records clipboard writes and CSP violations. Runs in the page
- * before any of the app's scripts.
+ * Starts the server and the browser before the file's tests and stops them
+ * after. The returned object contains both once `before` has run.
+ */
+export function useBrowserAndServer() {
+  const shared = { server: undefined, browser: undefined };
+  before(async () => {
+    shared.server = await startServer();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
+}
+
+/**
+ * Installs a stand-in for Tauri's IPC. It records every command with its
+ * arguments, returns the result from `responses`, keeps event listeners so
+ * tests can emit events, and records clipboard writes and CSP violations.
+ * Runs in the page before any of the app's scripts.
  */
 function installMock(responses) {
   const calls = [];
@@ -178,7 +196,7 @@ function installMock(responses) {
   });
 }
 
-/** Opens the app in a new page with the given command answers. */
+/** Opens the app in a new page with the given command results. */
 export async function openApp(browser, server, responses, { width = 900, height = 900 } = {}) {
   const page = await browser.context.newPage();
   await page.setViewportSize({ width, height });
@@ -201,18 +219,15 @@ export async function calls(page, cmd) {
   return cmd === undefined ? all : all.filter((call) => call.cmd === cmd);
 }
 
-export async function setResponse(page, cmd, answer) {
-  await page.evaluate(([name, value]) => {
-    window.__mock.responses[name] = value;
-  }, [cmd, answer]);
-}
-
 export async function waitForScreen(page, name) {
   await page.waitForFunction((expected) => document.getElementById("app")?.dataset.screen === expected, name);
 }
 
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // The mode banner is sticky, so scroll to the top for it to sit there in a
+  // full-page capture.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 

@@ -2,7 +2,7 @@
 // IPC mocked: behaviour, contract payloads, axe-core checks and screenshots.
 
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
+import { afterEach, describe, test } from "node:test";
 
 import {
   DOCUMENT_LINK,
@@ -23,27 +23,14 @@ import {
   checkAccessibility,
   checkPageHealth,
   emit,
-  launchBrowser,
   openApp,
   screenshot,
-  setResponse,
-  startServer,
+  useBrowserAndServer,
   waitForScreen,
 } from "./harness.mjs";
 
-let server;
-let browser;
+const shared = useBrowserAndServer();
 let page;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 afterEach(async () => {
   if (page) {
@@ -54,7 +41,7 @@ afterEach(async () => {
 });
 
 async function open(responses = defaultResponses(), size) {
-  page = await openApp(browser, server, responses, size);
+  page = await openApp(shared.browser, shared.server, responses, size);
   return page;
 }
 
@@ -254,6 +241,22 @@ describe("review", () => {
     assert.equal(await page.evaluate(() => window.__xss), undefined);
   });
 
+  test("shell strings never become markup", async () => {
+    await openReview(
+      review({
+        document: { ...review().document, title: HOSTILE_LINE, entity_name: HOSTILE_LINE },
+        stakeholder: { id: "stk_456", name: HOSTILE_LINE },
+        signature_attestation: HOSTILE_LINE,
+      }),
+    );
+    await emit(page, "flow://error", { code: "strange_thing", message: HOSTILE_LINE, request_id: HOSTILE_LINE });
+    await waitForScreen(page, "error");
+
+    assert.equal(await page.locator("#app img, #app script, #app b").count(), 0);
+    assert.equal(await page.locator(".error-message").textContent(), HOSTILE_LINE);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+  });
+
   test("review shows document, envelope position and both identities", async () => {
     await openReview();
     const text = await page.locator(".screen-review .facts").first().textContent();
@@ -348,7 +351,7 @@ describe("review", () => {
   });
 
   test("narrow window keeps the review within 480 px", async () => {
-    page = await openApp(browser, server, defaultResponses(), { width: 480, height: 800 });
+    page = await openApp(shared.browser, shared.server, defaultResponses(), { width: 480, height: 800 });
     await waitForScreen(page, "home");
     await emit(page, "flow://review", review());
     await waitForScreen(page, "review");

@@ -285,7 +285,12 @@ export class App {
   }
 
   private openReceipt(receipt: ReceiptSummary): void {
-    const form = receipt.files.html !== null ? "html" : receipt.files.pdf !== null ? "pdf" : "json";
+    let form: "html" | "pdf" | "json" = "json";
+    if (receipt.files.html !== null) {
+      form = "html";
+    } else if (receipt.files.pdf !== null) {
+      form = "pdf";
+    }
     this.env.ipc.openReceipt(receipt.receipt_id, form).catch((reason) => {
       this.notify(toFlowError(reason).message);
     });

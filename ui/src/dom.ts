@@ -1,6 +1,6 @@
 // Minimal DOM builder. Text always goes in through Text nodes, so data from
-// the shell is never parsed as markup; this module never touches innerHTML
-// and never sets `style` or event-handler attributes.
+// the shell is never parsed as markup. This module never touches innerHTML
+// and rejects `style` and event-handler attributes.
 
 type Attributes = Record<string, string | number | boolean | null | undefined>;
 export type Child = Node | string | null | undefined | false;
@@ -45,7 +45,7 @@ export function clear(element: Element): void {
   }
 }
 
-/** A button of type "button" that runs `action` when activated. */
+/** Creates a button of type "button" that runs `action` when activated. */
 export function button(
   label: string,
   action: (event: MouseEvent) => void,
@@ -56,7 +56,7 @@ export function button(
   return element;
 }
 
-/** A definition list from label and value pairs; pairs with no value are skipped. */
+/** Creates a definition list from label and value pairs, skipping pairs with no value. */
 export function facts(pairs: [string, Child][], className = "facts"): HTMLDListElement {
   const list = h("dl", { class: className });
   for (const [label, value] of pairs) {

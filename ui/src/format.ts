@@ -23,17 +23,17 @@ export function hashLines(hash: string): string[][] {
   return lines;
 }
 
-/** Whether a string is a lowercase hex SHA-256 digest. */
+/** Returns whether a string is a lowercase hex SHA-256 digest. */
 export function isSha256Hex(value: string): boolean {
   return /^[0-9a-f]{64}$/.test(value);
 }
 
-/** The typed name as it is sent: surrounding white space removed. */
+/** Returns the typed name as it is sent, with surrounding white space removed. */
 export function normaliseTypedName(raw: string): string {
   return raw.trim();
 }
 
-/** Why a typed name cannot be used, or null when it can. */
+/** Returns why a typed name cannot be used, or null when it can. */
 export function typedNameProblem(raw: string): string | null {
   const name = normaliseTypedName(raw);
   if (name === "") {
@@ -69,13 +69,13 @@ export function signatureText(attestation: string, typedName: string): string {
   return `${attestation}\n${name}`;
 }
 
-/** Whether two names are the same once case and spacing are ignored. */
+/** Returns whether two names are the same once case and spacing are ignored. */
 export function sameName(left: string, right: string): boolean {
   const simplify = (value: string) => value.trim().replace(/\s+/g, " ").toLocaleLowerCase();
   return simplify(left) === simplify(right);
 }
 
-/** A byte count in words, for example "12,345 bytes (12.1 KiB)". */
+/** Formats a byte count, for example "12,345 bytes (12.1 KiB)". */
 export function formatBytes(bytes: number): string {
   const exact = `${bytes.toLocaleString("en-US")} ${bytes === 1 ? "byte" : "bytes"}`;
   if (bytes < 1024) {
@@ -100,8 +100,8 @@ export function formatCountdown(seconds: number): string {
 }
 
 /**
- * An RFC 3339 timestamp in the reader's locale with its UTC form, or the
- * input unchanged when it does not parse.
+ * Formats an RFC 3339 timestamp in the reader's locale followed by its UTC
+ * form, or returns the input unchanged when it does not parse.
  */
 export function formatTimestamp(value: string): string {
   const time = Date.parse(value);
@@ -128,7 +128,7 @@ export function modeDescription(mode: Mode, sandbox: boolean): string {
   return `Test mode${server}: signatures are test data and bind nobody.`;
 }
 
-/** Explains why the engine asks for a browser sign-in. */
+/** Returns the sentence explaining why the engine requests a browser sign-in. */
 export function signInReasonText(reason: SignInReason): string {
   switch (reason.kind) {
     case "not_signed_in":
@@ -141,14 +141,14 @@ export function signInReasonText(reason: SignInReason): string {
       return (
         "Matter accepts a signature only within 5 minutes of an interactive sign-in, " +
         `so that the person signing is the person at the keyboard. ${when}, ` +
-        "so sign in again in your browser. Your name and decision are kept."
+        "so sign in again in your browser. Signing then continues."
       );
     }
     case "server_requested":
       return (
         "Matter asked for a fresh sign-in before it accepts the signature " +
         "(it wants an interactive sign-in within the last 5 minutes). " +
-        "Sign in again in your browser. Your name and decision are kept."
+        "Sign in again in your browser. Signing then continues."
       );
   }
 }

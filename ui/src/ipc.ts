@@ -1,8 +1,8 @@
 // Typed access to the desktop shell's commands and events.
 //
 // Every call to the shell goes through this module, so tests can replace the
-// whole surface with a fake `Ipc`, and every payload is rebuilt here from the
-// contract's fields only: whatever else a caller's object carries is dropped
+// whole surface with a fake `Ipc`. Every payload is rebuilt here from the
+// contract's fields only, so any other field of a caller's object is dropped
 // before it crosses IPC.
 
 import { invoke } from "@tauri-apps/api/core";
@@ -76,7 +76,7 @@ export function decisionPayload(decision: Decision): Decision {
   return { kind: "cancel" };
 }
 
-/** Rebuilds an ESRA answer from the contract's fields only. */
+/** Rebuilds an `EsraAnswer` from the contract's fields only. */
 export function esraPayload(answer: EsraAnswer): EsraAnswer {
   if (answer.kind === "affirm") {
     return { kind: "affirm", paper_copy_request_method: answer.paper_copy_request_method };
@@ -98,10 +98,10 @@ export function receiptQueryPayload(query: ReceiptQuery): ReceiptQuery {
 }
 
 /**
- * Turns whatever a rejected command carried into a `FlowError`.
+ * Converts the reason of a rejected command into a `FlowError`.
  *
- * The shell rejects with `{code, message, request_id?}`; anything else (a bare
- * string from Tauri itself, for example when a command is missing) becomes
+ * The shell rejects with `{code, message, request_id?}`. Any other reason,
+ * such as a bare string from Tauri itself when a command is missing, becomes
  * code `ipc` with its text.
  */
 export function toFlowError(reason: unknown): FlowError {

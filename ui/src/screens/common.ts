@@ -7,7 +7,7 @@ import type { Mode, Verdict, Verification } from "../types";
 
 let uniqueCounter = 0;
 
-/** A document-unique id for label and description links. */
+/** Returns an id unique in the document, for label and description links. */
 export function uniqueId(prefix: string): string {
   uniqueCounter += 1;
   return `${prefix}-${uniqueCounter}`;
@@ -19,8 +19,8 @@ export function screenHeading(text: string): HTMLHeadingElement {
 }
 
 /**
- * A Copy button with its own polite status line, which reports success or
- * tells the reader how to copy by hand.
+ * Creates a Copy button with its own polite status line, which reports
+ * success or explains how to copy by hand.
  */
 export function copyControl(env: Environment, label: string, text: () => string): HTMLElement {
   const status = h("span", { class: "copy-status", role: "status" });
@@ -39,8 +39,8 @@ export function copyControl(env: Environment, label: string, text: () => string)
 }
 
 /**
- * A SHA-256 digest in lines of 16 characters made of groups of 4, with a Copy
- * button that copies the whole digest without spaces.
+ * Shows a SHA-256 digest in lines of 16 characters made of groups of 4, with
+ * a Copy button that copies the whole digest without spaces.
  */
 export function hashBlock(env: Environment, label: string, hash: string): HTMLElement {
   const labelId = uniqueId("hash-label");
@@ -68,7 +68,7 @@ export function modeTag(mode: Mode): HTMLElement {
   return h("span", { class: `mode-tag mode-tag-${mode}` }, modeLabel(mode));
 }
 
-/** Both verdicts of a receipt check, each with its reason. */
+/** Shows both verdicts of a receipt check, each with its reason. */
 export function verificationView(verification: Verification): HTMLElement {
   const verdict = (title: string, value: Verdict) =>
     h(
@@ -90,7 +90,7 @@ export function verificationView(verification: Verification): HTMLElement {
   );
 }
 
-/** An inline error message with its request ID, if any. */
+/** Creates an inline error message with its request ID, if any. */
 export function inlineError(
   env: Environment,
   error: { message: string; request_id?: string },

@@ -9,7 +9,7 @@ import { requestIdLine, screenHeading } from "./common";
 export interface ErrorContext {
   /** The signed-in human, when known. */
   user: UserView | null;
-  /** The stakeholder the link asks to sign, when known. */
+  /** The stakeholder the link requests a signature from, when known. */
   stakeholder: StakeholderView | null;
   /** The stakeholder id from the link, when the name is not known. */
   stakeholderId: string | null;

@@ -1,0 +1,263 @@
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+
+import { App } from "../src/app";
+import type { Environment } from "../src/env";
+import type { EventName, EventPayloads, Handler, Ipc } from "../src/ipc";
+import type { AppState, Decision, Review } from "../src/types";
+
+const USER = { user_id: "user_1", email: "ada@example.com", name: "Ada Lovelace" };
+const HASH = "9f2c4e1a7b3d5c8e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70";
+const LINK = "mattermode://sign?document_id=doc_1&stakeholder_id=stk_1";
+
+function state(overrides: Partial<AppState> = {}): AppState {
+  return {
+    mode: "test",
+    sandbox: true,
+    version: "0.1.0",
+    user: USER,
+    storage: { kind: "keyring" },
+    pending_link: null,
+    ...overrides,
+  };
+}
+
+function reviewPayload(overrides: Partial<Review> = {}): Review {
+  return {
+    mode: "test",
+    document: {
+      id: "doc_1",
+      title: "Board consent",
+      entity_id: "ent_1",
+      entity_name: "Acme",
+      sha256: HASH,
+      byte_length: 10,
+      execution_status: "awaiting_signatures",
+    },
+    envelope: null,
+    stakeholder: { id: "stk_1", name: "Ada Lovelace" },
+    signed_in_user: USER,
+    packet: {},
+    packet_text: 'Line one\n<img src=x onerror="window.__xss=1">\nLast line',
+    packet_hash: HASH,
+    signature_attestation: "I adopt my typed name as my signature.",
+    ...overrides,
+  };
+}
+
+/** A stand-in shell that records calls and lets a test emit events. */
+class FakeShell {
+  calls: { command: string; args: unknown[] }[] = [];
+  handlers = new Map<EventName, Handler<never>[]>();
+  appState: AppState = state();
+  decisionResult: Promise<void> = Promise.resolve();
+
+  ipc(): Ipc {
+    const record = <T>(command: string, result: T) =>
+      (...args: unknown[]) => {
+        this.calls.push({ command, args });
+        return Promise.resolve(result);
+      };
+    return {
+      appState: () => {
+        this.calls.push({ command: "app_state", args: [] });
+        return Promise.resolve(this.appState);
+      },
+      parseLink: record("parse_link", { kind: "document" as const, document_id: "doc_1", stakeholder_id: "stk_1" }),
+      startSigning: record("start_signing", undefined),
+      submitDecision: (decision: Decision) => {
+        this.calls.push({ command: "submit_decision", args: [decision] });
+        return this.decisionResult;
+      },
+      submitEsra: record("submit_esra", undefined),
+      cancelFlow: record("cancel_flow", undefined),
+      signIn: record("sign_in", USER),
+      signOut: record("sign_out", undefined),
+      listReceipts: record("list_receipts", { entries: [], unreadable: [] }),
+      verifyReceipt: record("verify_receipt", {
+        kind: "json" as const,
+        integrity: { passed: true, reason: "ok" },
+        trust: { passed: true, reason: "ok" },
+      }),
+      openReceipt: record("open_receipt", undefined),
+      revealReceipt: record("reveal_receipt", undefined),
+      exportReceipt: record("export_receipt", null),
+      on: <E extends EventName>(event: E, handler: Handler<EventPayloads[E]>) => {
+        const list = this.handlers.get(event) ?? [];
+        list.push(handler as Handler<never>);
+        this.handlers.set(event, list);
+        return Promise.resolve(() => {});
+      },
+    };
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {
+    for (const handler of this.handlers.get(event) ?? []) {
+      (handler as Handler<EventPayloads[E]>)(payload);
+    }
+  }
+
+  commands(name: string): unknown[][] {
+    return this.calls.filter((call) => call.command === name).map((call) => call.args);
+  }
+}
+
+let shell: FakeShell;
+let root: HTMLElement;
+let reveal: (() => void)[];
+
+function environment(): Environment {
+  return {
+    ipc: shell.ipc(),
+    copyText: () => Promise.resolve(),
+    whenVisible: (_target, onVisible) => {
+      reveal.push(onVisible);
+      return () => {};
+    },
+    now: () => 0,
+  };
+}
+
+async function startApp(): Promise<App> {
+  const app = new App(root, environment());
+  await app.start();
+  return app;
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function signButton(): HTMLButtonElement {
+  const found = [...root.querySelectorAll("button")].find((element) => element.textContent === "Sign");
+  if (!found) {
+    throw new Error("no Sign button");
+  }
+  return found;
+}
+
+function nameInput(): HTMLInputElement {
+  const input = root.querySelector<HTMLInputElement>(".screen-review input");
+  if (!input) {
+    throw new Error("no name field");
+  }
+  return input;
+}
+
+function typeName(value: string): void {
+  nameInput().value = value;
+  nameInput().dispatchEvent(new Event("input"));
+}
+
+beforeEach(() => {
+  shell = new FakeShell();
+  reveal = [];
+  root = document.createElement("div");
+  document.body.appendChild(root);
+});
+
+afterEach(() => {
+  root.remove();
+});
+
+describe("App", () => {
+  test("link opened shows the request without starting", async () => {
+    const app = await startApp();
+    shell.emit("link://opened", { link: LINK });
+    await flush();
+
+    expect(app.currentScreen).toBe("request");
+    expect(shell.commands("parse_link")).toEqual([[LINK]]);
+    expect(shell.commands("start_signing")).toEqual([]);
+  });
+
+  test("packet markup stays text", async () => {
+    await startApp();
+    shell.emit("flow://review", reviewPayload());
+
+    const packet = root.querySelector(".packet-text");
+    expect(packet?.textContent).toContain('<img src=x onerror="window.__xss=1">');
+    expect(packet?.children.length).toBe(0);
+    expect(root.querySelector("img")).toBeNull();
+  });
+
+  test("sign is disabled until the packet end is visible", async () => {
+    await startApp();
+    shell.emit("flow://review", reviewPayload());
+
+    expect(signButton().disabled).toBe(true);
+    expect(nameInput().disabled).toBe(true);
+    reveal.forEach((callback) => callback());
+    expect(nameInput().disabled).toBe(false);
+    expect(signButton().disabled).toBe(true);
+    typeName("Ada Lovelace");
+    expect(signButton().disabled).toBe(false);
+  });
+
+  test("second Sign click sends nothing", async () => {
+    shell.decisionResult = new Promise(() => {});
+    await startApp();
+    shell.emit("flow://review", reviewPayload());
+    reveal.forEach((callback) => callback());
+    typeName("  Ada Lovelace  ");
+
+    const sign = signButton();
+    sign.click();
+    sign.click();
+    await flush();
+
+    expect(sign.textContent).toBe("Signing…");
+
+    expect(shell.commands("submit_decision")).toEqual([[{ kind: "sign", typed_name: "Ada Lovelace" }]]);
+  });
+
+  test("preview shows the exact signature text", async () => {
+    await startApp();
+    shell.emit("flow://review", reviewPayload());
+    reveal.forEach((callback) => callback());
+    typeName("Ada Lovelace");
+
+    expect(root.querySelector(".signature-preview")?.textContent).toBe(
+      "I adopt my typed name as my signature.\nAda Lovelace",
+    );
+  });
+
+  test("not your document names both identities", async () => {
+    await startApp();
+    shell.emit(
+      "flow://review",
+      reviewPayload({ signed_in_user: { user_id: "user_2", email: "charles@example.com", name: "Charles Babbage" } }),
+    );
+    shell.emit("flow://error", { code: "not_your_document", message: "Wrong person." });
+
+    const identities = root.querySelector(".identities")?.textContent ?? "";
+    expect(identities).toContain("Charles Babbage <charles@example.com>");
+    expect(identities).toContain("Ada Lovelace (stk_1)");
+  });
+
+  test("server error shows its request id", async () => {
+    await startApp();
+    shell.emit("flow://error", { code: "server", message: "Matter answered 502.", request_id: "req_42" });
+
+    expect(root.querySelector(".request-id code")?.textContent).toBe("req_42");
+  });
+
+  test("live mode banner uses words", async () => {
+    shell.appState = state({ mode: "live", sandbox: false });
+    await startApp();
+
+    expect(root.querySelector(".mode-badge")?.textContent).toBe("LIVE MODE");
+    expect(root.querySelector(".mode-banner")?.classList.contains("mode-live")).toBe(true);
+  });
+
+  test("link during a running flow is not opened", async () => {
+    const app = await startApp();
+    shell.emit("link://opened", { link: LINK });
+    await flush();
+    [...root.querySelectorAll("button")].find((element) => element.textContent === "Review the document")?.click();
+    await flush();
+    shell.emit("link://opened", { link: "mattermode://sign?document_id=doc_2&stakeholder_id=stk_2" });
+    await flush();
+
+    expect(shell.commands("parse_link")).toHaveLength(1);
+    expect(app.currentScreen).toBe("progress");
+    expect(root.querySelector(".notice")?.textContent).toMatch(/new signing link arrived/);
+  });
+});
