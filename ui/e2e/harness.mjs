@@ -16,8 +16,31 @@ const e2eDir = dirname(fileURLToPath(import.meta.url));
 const uiRoot = resolve(e2eDir, "..");
 const distDir = join(uiRoot, "dist");
 
-/** The CSP the desktop shell sets; the server sends it so violations show up here. */
-export const CSP = "default-src 'self'";
+/**
+ * The Content-Security-Policy the desktop shell sets, read from the
+ * repository's tauri.conf.json (`app.security.csp`) so the tests run under
+ * the same rules; `default-src 'self'` when the file has none.
+ */
+export const CSP = readShellCsp();
+
+function readShellCsp() {
+  let config;
+  try {
+    config = JSON.parse(readFileSync(join(uiRoot, "..", "tauri.conf.json"), "utf8"));
+  } catch {
+    return "default-src 'self'";
+  }
+  const csp = config?.app?.security?.csp;
+  if (typeof csp === "string") {
+    return csp;
+  }
+  if (csp && typeof csp === "object") {
+    return Object.entries(csp)
+      .map(([directive, sources]) => `${directive} ${Array.isArray(sources) ? sources.join(" ") : sources}`)
+      .join("; ");
+  }
+  return "default-src 'self'";
+}
 
 /** Where screenshots go: `$ARTIFACTS_DIR/ui`, by default `../ci-artifacts/ui` from ui/. */
 export const SCREENSHOT_DIR = join(resolve(uiRoot, process.env.ARTIFACTS_DIR ?? "../ci-artifacts"), "ui");

@@ -410,6 +410,23 @@ describe("consent and progress", () => {
   });
 });
 
+describe("motion", () => {
+  test("spinner turns only without reduced motion", async () => {
+    await open();
+    await waitForScreen(page, "home");
+    await emit(page, "link://opened", { link: DOCUMENT_LINK });
+    await waitForScreen(page, "request");
+    await page.getByRole("button", { name: "Review the document" }).click();
+    await waitForScreen(page, "progress");
+    const spinner = page.locator(".spinner");
+
+    await page.emulateMedia({ reducedMotion: "no-preference" });
+    assert.equal(await spinner.evaluate((element) => getComputedStyle(element).animationName), "spin");
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    assert.equal(await spinner.evaluate((element) => getComputedStyle(element).animationName), "none");
+  });
+});
+
 describe("done", () => {
   test("done shows the receipt and opens it", async () => {
     await open();

@@ -308,6 +308,8 @@ export class App {
 
   private showHome(): void {
     if (this.state === null) {
+      // The first app_state call failed, so try again before showing home.
+      void this.reloadHome();
       return;
     }
     const state = this.state;
@@ -329,6 +331,16 @@ export class App {
       },
       (reason) => home.showRecent(toFlowError(reason)),
     );
+  }
+
+  private async reloadHome(): Promise<void> {
+    try {
+      this.setState(await this.env.ipc.appState());
+    } catch (reason) {
+      this.showError(toFlowError(reason));
+      return;
+    }
+    this.showHome();
   }
 
   private async checkLink(link: string): Promise<void> {

@@ -247,6 +247,26 @@ describe("App", () => {
     expect(root.querySelector(".mode-banner")?.classList.contains("mode-live")).toBe(true);
   });
 
+  test("home retries a failed app_state", async () => {
+    let failures = 1;
+    const flakyAppState = () => {
+      if (failures > 0) {
+        failures -= 1;
+        return Promise.reject({ code: "ipc", message: "The background process is starting." });
+      }
+      return Promise.resolve(state());
+    };
+    const env = environment();
+    const app = new App(root, { ...env, ipc: { ...env.ipc, appState: flakyAppState } });
+    await app.start();
+    expect(app.currentScreen).toBe("error");
+
+    [...root.querySelectorAll("button")].find((element) => element.textContent === "Back to home")?.click();
+    await flush();
+
+    expect(app.currentScreen).toBe("home");
+  });
+
   test("link during a running flow is not opened", async () => {
     const app = await startApp();
     shell.emit("link://opened", { link: LINK });

@@ -44,7 +44,7 @@ export function homeScreen(env: Environment, state: AppState, actions: HomeActio
           "p",
           { class: "warning-text" },
           "Your sign-in is kept in memory only and ends when the app closes",
-          state.storage.reason ? `: ${state.storage.reason}` : ".",
+          state.storage.reason ? `: ${state.storage.reason.replace(/\.$/, "")}.` : ".",
         )
       : null;
 
