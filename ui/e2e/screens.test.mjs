@@ -470,6 +470,13 @@ describe("errors", () => {
     ["network", { code: "network", message: "Could not connect to api.matter.example: connection refused." }, "Matter could not be reached"],
     ["hash_mismatch", { code: "hash_mismatch", message: "The packet hash 9f2c… differs from Matter's 0000…." }, "Signing blocked: the disclosure packet did not match"],
     ["unknown", { code: "strange_thing", message: "Something unusual happened." }, "Something went wrong"],
+    ["link_expired_code", { code: "link_expired", message: "The link expired on 2026-12-01." }, "This signing link has expired"],
+    ["esra_declined", { code: "esra_declined", message: "You did not consent to electronic records." }, "Consent to electronic records is needed"],
+    ["sign_in_timeout", { code: "sign_in_timeout", message: "The browser did not return within 300 seconds." }, "The sign-in timed out"],
+    ["sign_in_failed", { code: "sign_in_failed", message: "The sign-in page reported access_denied." }, "The sign-in failed"],
+    ["cancelled", { code: "cancelled", message: "Signing was cancelled. Nothing was signed." }, "Signing was cancelled"],
+    ["flow_busy", { code: "flow_busy", message: "A signing or sign-in is already in progress." }, "A signing is already in progress"],
+    ["receipt_not_saved", { code: "receipt_not_saved", message: "Writing the receipt failed: disk full." }, "Signed, but the receipt was not saved"],
   ];
   for (const [name, error, title] of cases) {
     test(`error ${name} has its own screen`, async () => {

@@ -34,7 +34,9 @@ export function errorScreen(
   const copy = errorCopy(kind);
   const controls: HTMLElement[] = [];
 
-  const retryable = ["network", "server", "sign_in_timeout", "sign_in_failed", "link_expired", "consent_required", "other"];
+  // An expired link or a finished signature fails the same way again, so
+  // those kinds offer no retry.
+  const retryable = ["network", "server", "sign_in_timeout", "sign_in_failed", "consent_required", "other"];
   if (context.canRetry && retryable.includes(kind)) {
     controls.push(button("Try again", actions.retry, { class: "primary" }));
   }
