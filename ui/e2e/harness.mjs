@@ -217,6 +217,9 @@ function installMock(responses) {
   document.addEventListener("securitypolicyviolation", (event) => {
     window.__mock.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
   });
+  // tauri.conf.json sets `freezePrototype`, so Tauri freezes Object.prototype
+  // before the app runs; do the same so code that relies on changing it fails here.
+  Object.freeze(Object.prototype);
 }
 
 /** Opens the app in a new page with the given command results. */

@@ -217,6 +217,31 @@ describe("sign-in", () => {
     await screenshot(page, "07-step-up-sign-in");
   });
 
+  test("sign-in cancelled from home returns home", async () => {
+    await open(
+      defaultResponses({
+        app_state: { ok: appState({ user: null }) },
+        sign_in: { err: { code: "cancelled", message: "Sign-in was cancelled." } },
+      }),
+    );
+    await waitForScreen(page, "home");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("Sign-in cancelled.").waitFor();
+
+    assert.equal(await page.locator("#app").getAttribute("data-screen"), "home");
+    assert.match(await page.locator(".account").textContent(), /Not signed in/);
+  });
+
+  test("sign out clears the account", async () => {
+    await open();
+    await waitForScreen(page, "home");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByText("Signed out.").waitFor();
+
+    assert.deepEqual((await calls(page, "sign_out")).map((call) => call.args), [{}]);
+    assert.match(await page.locator(".account").textContent(), /Not signed in/);
+  });
+
   test("sign in from home updates the account", async () => {
     await open(defaultResponses({ app_state: { ok: appState({ user: null }) }, sign_in: { ok: USER } }));
     await waitForScreen(page, "home");
@@ -387,6 +412,22 @@ describe("consent and progress", () => {
     ]);
   });
 
+  test("ESRA decline sends a decline", async () => {
+    await open();
+    await waitForScreen(page, "home");
+    await emit(page, "flow://esra", {
+      stakeholder: { id: "stk_456", name: "Ada Lovelace" },
+      version: "2026-01",
+      text: "CONSUMER DISCLOSURE",
+    });
+    await waitForScreen(page, "esra");
+    const decline = page.getByRole("button", { name: "I do not consent" });
+    await decline.click();
+
+    assert.deepEqual((await calls(page, "submit_esra")).map((call) => call.args), [{ answer: { kind: "decline" } }]);
+    assert.equal(await decline.isDisabled(), true);
+  });
+
   test("progress marks the current step", async () => {
     await openReview();
     await scrollPacketToEnd();
@@ -445,6 +486,33 @@ describe("done", () => {
     await page.getByRole("button", { name: /Show in folder: Board consent/ }).click();
     assert.deepEqual((await calls(page, "open_receipt")).map((call) => call.args), [{ receipt_id: "rcpt_01", form: "html" }]);
     assert.deepEqual((await calls(page, "reveal_receipt")).map((call) => call.args), [{ receipt_id: "rcpt_01" }]);
+  });
+
+  test("export reports the folder or the cancel", async () => {
+    await open();
+    await waitForScreen(page, "home");
+    await emit(page, "flow://done", signDone());
+    await waitForScreen(page, "done");
+    const exportButton = page.getByRole("button", { name: /^Export…: Board consent/ });
+
+    await exportButton.click();
+    await page.getByText("Exported to /home/ada/Exports.").waitFor();
+    await page.evaluate(() => {
+      window.__mock.responses.export_receipt = { ok: null };
+    });
+    await exportButton.click();
+    await page.getByText("Export cancelled.").waitFor();
+    await page.evaluate(() => {
+      window.__mock.responses.export_receipt = { err: { code: "export_failed", message: "rcpt_01.json already exists." } };
+    });
+    await exportButton.click();
+    await page.getByText("rcpt_01.json already exists.").waitFor();
+
+    assert.deepEqual((await calls(page, "export_receipt")).map((call) => call.args), [
+      { receipt_id: "rcpt_01" },
+      { receipt_id: "rcpt_01" },
+      { receipt_id: "rcpt_01" },
+    ]);
   });
 
   test("done without a saved receipt says not to sign again", async () => {
