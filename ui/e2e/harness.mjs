@@ -19,7 +19,7 @@ const distDir = join(uiRoot, "dist");
 /**
  * The Content-Security-Policy the desktop shell sets, read from the
  * repository's tauri.conf.json (`app.security.csp`) so the tests run under
- * the same rules; `default-src 'self'` when the file has none.
+ * the same rules. Without that file or key it is `default-src 'self'`.
  */
 export const CSP = readShellCsp();
 

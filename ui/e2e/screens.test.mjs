@@ -388,15 +388,15 @@ describe("review", () => {
 });
 
 describe("consent and progress", () => {
-  test("ESRA consent needs the affirmation", async () => {
+  async function openEsra(text) {
     await open();
     await waitForScreen(page, "home");
-    await emit(page, "flow://esra", {
-      stakeholder: { id: "stk_456", name: "Ada Lovelace" },
-      version: "2026-01",
-      text: "CONSUMER DISCLOSURE\n\nYou may request paper copies.\n<b>not bold</b>",
-    });
+    await emit(page, "flow://esra", { stakeholder: { id: "stk_456", name: "Ada Lovelace" }, version: "2026-01", text });
     await waitForScreen(page, "esra");
+  }
+
+  test("ESRA consent needs the affirmation", async () => {
+    await openEsra("CONSUMER DISCLOSURE\n\nYou may request paper copies.\n<b>not bold</b>");
 
     const consent = page.getByRole("button", { name: "I consent" });
     assert.equal(await consent.isDisabled(), true);
@@ -413,14 +413,7 @@ describe("consent and progress", () => {
   });
 
   test("ESRA decline sends a decline", async () => {
-    await open();
-    await waitForScreen(page, "home");
-    await emit(page, "flow://esra", {
-      stakeholder: { id: "stk_456", name: "Ada Lovelace" },
-      version: "2026-01",
-      text: "CONSUMER DISCLOSURE",
-    });
-    await waitForScreen(page, "esra");
+    await openEsra("CONSUMER DISCLOSURE");
     const decline = page.getByRole("button", { name: "I do not consent" });
     await decline.click();
 

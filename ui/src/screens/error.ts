@@ -50,14 +50,14 @@ export function errorScreen(
 
   let identities: HTMLElement | null = null;
   if (kind === "not_your_document") {
-    const asked = context.stakeholder
+    const requested = context.stakeholder
       ? `${context.stakeholder.name} (${context.stakeholder.id})`
       : context.stakeholderId ?? "not known";
     const signedIn = context.user ? `${context.user.name} <${context.user.email}>` : "not known";
     identities = facts(
       [
         ["You are signed in as", signedIn],
-        ["The link asks for", asked],
+        ["The link asks for", requested],
       ],
       "facts identities",
     );
