@@ -326,6 +326,10 @@ describe("review", () => {
 
     await name.fill("   ");
     assert.equal(await sign.isDisabled(), true, "a blank name keeps Sign disabled");
+    await name.fill("Charles Babbage");
+    assert.equal(await sign.isDisabled(), true, "another person's name keeps Sign disabled");
+    assert.match(await page.locator(".hint").textContent(), /exactly as Matter has it for this signer: Ada Lovelace/);
+    await screenshot(page, "08b-review-name-mismatch");
     await name.fill("Ada Lovelace");
     assert.equal(await sign.isDisabled(), false);
   });
@@ -336,14 +340,14 @@ describe("review", () => {
     const name = page.getByLabel("Your full name");
     await name.waitFor({ state: "visible" });
     await page.waitForFunction(() => !document.querySelector(".screen-review input").disabled);
-    await name.fill("  Ada King Lovelace ");
+    await name.fill("  ada   LOVELACE ");
 
     const preview = await page.locator(".signature-preview").textContent();
     assert.equal(
       preview,
-      "I, the undersigned, adopt my typed name below as my electronic signature on this document.\nAda King Lovelace",
+      "I, the undersigned, adopt my typed name below as my electronic signature on this document. /s/ ada LOVELACE",
     );
-    assert.match(await page.locator(".warning-text").first().textContent(), /differs from the name Matter has/);
+    assert.equal(await page.locator(".hint").textContent(), "Ready to sign.");
     await checkAccessibility(page, "review ready");
     await screenshot(page, "09-review-ready-to-sign");
 
@@ -353,7 +357,7 @@ describe("review", () => {
 
     const decisions = await calls(page, "submit_decision");
     assert.equal(decisions.length, 1);
-    assert.deepEqual(decisions[0].args, { decision: { kind: "sign", typed_name: "Ada King Lovelace" } });
+    assert.deepEqual(decisions[0].args, { decision: { kind: "sign", typed_name: "ada LOVELACE" } });
   });
 
   test("cancel sends a cancel decision and goes home", async () => {
@@ -538,6 +542,8 @@ describe("errors", () => {
     ["cancelled", { code: "cancelled", message: "Signing was cancelled. Nothing was signed." }, "Signing was cancelled"],
     ["flow_busy", { code: "flow_busy", message: "A signing or sign-in is already in progress." }, "A signing is already in progress"],
     ["receipt_not_saved", { code: "receipt_not_saved", message: "Writing the receipt failed: disk full." }, "Signed, but the receipt was not saved"],
+    ["name_mismatch", { code: "typed_name_mismatch", message: "The typed name \"Ada King\" does not match \"Ada Lovelace\"." }, "The typed name does not match"],
+    ["not_your_turn", { code: "awaiting_prior_signer", message: "Signer 1 of 3 has not signed yet." }, "An earlier signer has not signed yet"],
   ];
   for (const [name, error, title] of cases) {
     test(`error ${name} has its own screen`, async () => {

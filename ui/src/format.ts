@@ -28,13 +28,32 @@ export function isSha256Hex(value: string): boolean {
   return /^[0-9a-f]{64}$/.test(value);
 }
 
-/** Returns the typed name as it is sent, with surrounding white space removed. */
+/**
+ * Returns the typed name as it is sent: runs of white space collapsed to one
+ * space and the ends trimmed, as the engine normalises it.
+ */
 export function normaliseTypedName(raw: string): string {
-  return raw.trim();
+  return raw.trim().split(/\s+/).filter((part) => part !== "").join(" ");
 }
 
-/** Returns why a typed name cannot be used, or null when it can. */
-export function typedNameProblem(raw: string): string | null {
+/**
+ * Returns whether two names are the same once case and spacing are ignored.
+ * The engine rejects a signature whose typed name fails this comparison with
+ * the stakeholder's name (`typed_name_mismatch`), so the UI checks it first.
+ */
+export function sameName(left: string, right: string): boolean {
+  const simplify = (value: string) => normaliseTypedName(value).toLowerCase();
+  return simplify(left) !== "" && simplify(left) === simplify(right);
+}
+
+/** Returns why a typed name cannot be used for `expectedName`, or null when it can. */
+export function typedNameProblem(raw: string, expectedName: string): string | null {
+  // The name becomes part of a legal text, so control characters (which an
+  // input field would not normally let through, but a paste can) are rejected
+  // before normalising would turn tabs and line breaks into spaces.
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(raw)) {
+    return "Your name contains a control character or line break; type it again.";
+  }
   const name = normaliseTypedName(raw);
   if (name === "") {
     return "Type your full name to sign.";
@@ -42,10 +61,8 @@ export function typedNameProblem(raw: string): string | null {
   if (name.length > TYPED_NAME_MAX) {
     return `Your name is longer than ${TYPED_NAME_MAX} characters; shorten it.`;
   }
-  // The name becomes part of a legal text, so control characters (which an
-  // input field would not normally let through, but a paste can) are rejected.
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) {
-    return "Your name contains a control character or line break; type it again.";
+  if (!sameName(name, expectedName)) {
+    return `Type the name exactly as Matter has it for this signer: ${expectedName}. Case and spacing do not matter.`;
   }
   return null;
 }
@@ -55,24 +72,18 @@ export const TYPED_NAME_PLACEHOLDER = "{typed_name}";
 
 /**
  * Builds the `electronic_signature_text` the engine sends: the attestation with
- * the typed name filled in at `{typed_name}`, or appended on its own line when
- * the attestation has no placeholder.
+ * the typed name filled in at `{typed_name}`, or followed by " /s/ " and the
+ * name when the attestation has no placeholder.
  *
- * NOTE: the engine composes the text it sends; this function must follow the
- * same rule, and the shell's contract test should compare the two.
+ * NOTE: the engine composes the text it sends (`attestation_for` in
+ * crates/engine/src/disclosure.rs); this function must follow the same rule.
  */
 export function signatureText(attestation: string, typedName: string): string {
   const name = normaliseTypedName(typedName);
   if (attestation.includes(TYPED_NAME_PLACEHOLDER)) {
     return attestation.split(TYPED_NAME_PLACEHOLDER).join(name);
   }
-  return `${attestation}\n${name}`;
-}
-
-/** Returns whether two names are the same once case and spacing are ignored. */
-export function sameName(left: string, right: string): boolean {
-  const simplify = (value: string) => value.trim().replace(/\s+/g, " ").toLocaleLowerCase();
-  return simplify(left) === simplify(right);
+  return `${attestation} /s/ ${name}`;
 }
 
 /** Formats a byte count, for example "12,345 bytes (12.1 KiB)". */
@@ -196,6 +207,8 @@ export type ErrorKind =
   | "hash_mismatch"
   | "receipt_not_saved"
   | "flow_busy"
+  | "name_mismatch"
+  | "not_your_turn"
   | "other";
 
 /** Groups an error code into the screen that explains it. */
@@ -227,6 +240,10 @@ export function errorKind(error: FlowError): ErrorKind {
       return "receipt_not_saved";
     case "flow_busy":
       return "flow_busy";
+    case "typed_name_mismatch":
+      return "name_mismatch";
+    case "awaiting_prior_signer":
+      return "not_your_turn";
     default:
       return error.code === "link_invalid" || error.code.startsWith("link_")
         ? "link_invalid"
@@ -312,6 +329,18 @@ export function errorCopy(kind: ErrorKind): ErrorCopy {
       return {
         title: "A signing is already in progress",
         nextStep: "Finish or cancel the signing in progress first.",
+      };
+    case "name_mismatch":
+      return {
+        title: "The typed name does not match",
+        nextStep:
+          "Open the link again and type your name exactly as Matter has it for this signer. Nothing was signed.",
+      };
+    case "not_your_turn":
+      return {
+        title: "An earlier signer has not signed yet",
+        nextStep:
+          "This envelope is signed in order. Try again after the signers before you have signed. Nothing was signed.",
       };
     case "other":
       return {

@@ -178,6 +178,16 @@ describe("App", () => {
     expect(root.querySelector("img")).toBeNull();
   });
 
+  test("sign stays disabled for another name", async () => {
+    await startApp();
+    shell.emit("flow://review", reviewPayload());
+    reveal.forEach((callback) => callback());
+    typeName("Charles Babbage");
+
+    expect(signButton().disabled).toBe(true);
+    expect(root.querySelector(".hint")?.textContent).toMatch(/exactly as Matter has it for this signer: Ada Lovelace/);
+  });
+
   test("sign is disabled until the packet end is visible", async () => {
     await startApp();
     shell.emit("flow://review", reviewPayload());
@@ -196,7 +206,7 @@ describe("App", () => {
     await startApp();
     shell.emit("flow://review", reviewPayload());
     reveal.forEach((callback) => callback());
-    typeName("  Ada Lovelace  ");
+    typeName("  Ada   Lovelace  ");
 
     const sign = signButton();
     sign.click();
@@ -215,7 +225,7 @@ describe("App", () => {
     typeName("Ada Lovelace");
 
     expect(root.querySelector(".signature-preview")?.textContent).toBe(
-      "I adopt my typed name as my signature.\nAda Lovelace",
+      "I adopt my typed name as my signature. /s/ Ada Lovelace",
     );
   });
 

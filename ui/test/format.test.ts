@@ -7,6 +7,7 @@ import {
   formatCountdown,
   hashLines,
   isSha256Hex,
+  normaliseTypedName,
   sameName,
   signatureText,
   signInReasonText,
@@ -43,23 +44,36 @@ describe("isSha256Hex", () => {
 });
 
 describe("typedNameProblem", () => {
+  const expected = "Ada Lovelace";
+
   test("empty and blank names are rejected", () => {
-    expect(typedNameProblem("")).toMatch(/Type your full name/);
-    expect(typedNameProblem("   \t")).toMatch(/Type your full name/);
+    expect(typedNameProblem("", expected)).toMatch(/Type your full name/);
+    expect(typedNameProblem("   ", expected)).toMatch(/Type your full name/);
   });
 
-  test("a plain name passes", () => {
-    expect(typedNameProblem("  Ada Lovelace ")).toBeNull();
+  test("the stakeholder's name passes", () => {
+    expect(typedNameProblem("  ada   LOVELACE ", expected)).toBeNull();
+  });
+
+  test("another name is rejected with the expected one", () => {
+    expect(typedNameProblem("Ada King", expected)).toMatch(/exactly as Matter has it for this signer: Ada Lovelace/);
   });
 
   test("control characters are rejected", () => {
-    expect(typedNameProblem("Ada\nLovelace")).toMatch(/control character/);
-    expect(typedNameProblem("Ada\u2028Lovelace")).toMatch(/control character/);
+    expect(typedNameProblem("Ada\nLovelace", expected)).toMatch(/control character/);
+    expect(typedNameProblem("Ada\tLovelace", expected)).toMatch(/control character/);
+    expect(typedNameProblem("Ada\u2028Lovelace", expected)).toMatch(/control character/);
   });
 
   test("names over 200 characters are rejected", () => {
-    expect(typedNameProblem("a".repeat(201))).toMatch(/longer than 200/);
-    expect(typedNameProblem("a".repeat(200))).toBeNull();
+    expect(typedNameProblem("a".repeat(201), "a".repeat(201))).toMatch(/longer than 200/);
+    expect(typedNameProblem("a".repeat(200), "a".repeat(200))).toBeNull();
+  });
+});
+
+describe("normaliseTypedName", () => {
+  test("collapses and trims white space", () => {
+    expect(normaliseTypedName("  Ada \u00a0  King   Lovelace ")).toBe("Ada King Lovelace");
   });
 });
 
@@ -68,9 +82,9 @@ describe("signatureText", () => {
     expect(signatureText("I, {typed_name}, sign. /s/ {typed_name}", " Ada ")).toBe("I, Ada, sign. /s/ Ada");
   });
 
-  test("appends the name without a placeholder", () => {
-    expect(signatureText("I adopt my typed name as my signature.", "Ada Lovelace")).toBe(
-      "I adopt my typed name as my signature.\nAda Lovelace",
+  test("appends a signature mark without a placeholder", () => {
+    expect(signatureText("I adopt my typed name as my signature.", " Ada   Lovelace")).toBe(
+      "I adopt my typed name as my signature. /s/ Ada Lovelace",
     );
   });
 });
@@ -82,6 +96,10 @@ describe("sameName", () => {
 
   test("different names differ", () => {
     expect(sameName("Ada King", "Ada Lovelace")).toBe(false);
+  });
+
+  test("two empty names differ", () => {
+    expect(sameName("  ", "")).toBe(false);
   });
 });
 
@@ -137,6 +155,8 @@ describe("errorKind", () => {
     ["hash_mismatch", "hash_mismatch"],
     ["receipt_not_saved", "receipt_not_saved"],
     ["flow_busy", "flow_busy"],
+    ["typed_name_mismatch", "name_mismatch"],
+    ["awaiting_prior_signer", "not_your_turn"],
     ["something_new", "other"],
   ];
   test.each(table)("code %s is shown as %s", (code, kind) => {

@@ -36,7 +36,16 @@ export function errorScreen(
 
   // An expired link or a finished signature fails the same way again, so
   // those kinds offer no retry.
-  const retryable = ["network", "server", "sign_in_timeout", "sign_in_failed", "consent_required", "other"];
+  const retryable = [
+    "network",
+    "server",
+    "sign_in_timeout",
+    "sign_in_failed",
+    "consent_required",
+    "name_mismatch",
+    "not_your_turn",
+    "other",
+  ];
   if (context.canRetry && retryable.includes(kind)) {
     controls.push(button("Try again", actions.retry, { class: "primary" }));
   }

@@ -10,7 +10,6 @@ import {
   formatBytes,
   isSha256Hex,
   normaliseTypedName,
-  sameName,
   signatureText,
   TYPED_NAME_MAX,
   typedNameProblem,
@@ -94,9 +93,8 @@ export function reviewScreen(env: Environment, review: Review, actions: ReviewAc
   const nameHelp = h(
     "p",
     { id: nameHelpId, class: "field-help" },
-    `Type your full legal name, as ${review.stakeholder.name}. It becomes your electronic signature.`,
+    `Type your full name as Matter has it: ${review.stakeholder.name}. It becomes your electronic signature.`,
   );
-  const nameWarning = h("p", { class: "warning-text", role: "status" });
   const preview = h("pre", { class: "signature-preview" });
   const previewBlock = h(
     "div",
@@ -113,7 +111,7 @@ export function reviewScreen(env: Environment, review: Review, actions: ReviewAc
     if (submitting || signButton.disabled) {
       return;
     }
-    const problem = typedNameProblem(nameInput.value);
+    const problem = typedNameProblem(nameInput.value, review.stakeholder.name);
     if (problem !== null || !endReached || !hashValid) {
       update();
       return;
@@ -144,7 +142,7 @@ export function reviewScreen(env: Environment, review: Review, actions: ReviewAc
   });
 
   function update(): void {
-    const problem = typedNameProblem(nameInput.value);
+    const problem = typedNameProblem(nameInput.value, review.stakeholder.name);
     nameInput.disabled = !endReached || submitting || !hashValid;
     signButton.disabled = !endReached || problem !== null || submitting || !hashValid;
     cancelButton.disabled = submitting;
@@ -167,10 +165,6 @@ export function reviewScreen(env: Environment, review: Review, actions: ReviewAc
 
     const name = normaliseTypedName(nameInput.value);
     preview.textContent = signatureText(review.signature_attestation, name === "" ? "…" : name);
-    nameWarning.textContent =
-      name !== "" && !sameName(name, review.stakeholder.name)
-        ? `The name you typed differs from the name Matter has for this stakeholder (${review.stakeholder.name}). Check that it is your full legal name.`
-        : "";
   }
 
   nameInput.addEventListener("input", update);
@@ -215,9 +209,8 @@ export function reviewScreen(env: Environment, review: Review, actions: ReviewAc
     h("label", { for: nameId }, "Your full name"),
     nameHelp,
     nameInput,
-    nameWarning,
-    previewBlock,
     hint,
+    previewBlock,
     errorSlot,
     h("div", { class: "actions" }, signButton, cancelButton),
   );
