@@ -220,9 +220,21 @@ export class App {
   }
 
   private async decide(decision: Decision): Promise<void> {
-    await this.env.ipc.submitDecision(decision);
-    if (decision.kind === "cancel") {
+    // The flow may report `cancelled` before this command returns, so the
+    // flag is set first for onFlowError to recognise the human's own cancel.
+    const cancelling = decision.kind === "cancel";
+    if (cancelling) {
       this.userCancelled = true;
+    }
+    try {
+      await this.env.ipc.submitDecision(decision);
+    } catch (reason) {
+      if (cancelling) {
+        this.userCancelled = false;
+      }
+      throw toFlowError(reason);
+    }
+    if (cancelling) {
       this.flowRunning = false;
       this.showHome();
       this.notify("Cancelled. Nothing was signed.");

@@ -229,6 +229,26 @@ describe("App", () => {
     );
   });
 
+  test("cancel reported before the command returns", async () => {
+    let finish: () => void = () => {};
+    shell.decisionResult = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const app = await startApp();
+    shell.emit("flow://review", reviewPayload());
+    const screens: string[] = [];
+    root.addEventListener("focusin", () => screens.push(app.currentScreen));
+
+    [...root.querySelectorAll("button")].find((element) => element.textContent === "Cancel, do not sign")?.click();
+    shell.emit("flow://error", { code: "cancelled", message: "Signing was cancelled. Nothing was signed." });
+    finish();
+    await flush();
+
+    expect(app.currentScreen).toBe("home");
+    expect(screens).not.toContain("error");
+    expect(root.querySelector(".notice")?.textContent).toBe("Cancelled. Nothing was signed.");
+  });
+
   test("not your document names both identities", async () => {
     await startApp();
     shell.emit(
