@@ -180,9 +180,18 @@ export class App {
   }
 
   private onFlowError(error: FlowError): void {
+    // The shell also reports a rejected incoming link (from a second launch)
+    // as flow://error with code link_invalid; that must not end a running flow.
+    if ((this.flowRunning || this.signInRunning) && error.code === "link_invalid") {
+      this.notify(`A signing link that arrived was rejected: ${error.message}`);
+      return;
+    }
     this.flowRunning = false;
     if (error.code === "cancelled" && this.userCancelled) {
       this.userCancelled = false;
+      // NOTE: the shell's cancel_flow frees its flow slot but cannot abort a
+      // sign_in command, which settles later; until then it is not waited for.
+      this.signInRunning = false;
       if (this.screenName !== "home") {
         this.showHome();
       }
@@ -249,8 +258,10 @@ export class App {
   private cancel(): void {
     this.userCancelled = true;
     this.env.ipc.cancelFlow().catch((reason) => {
+      // The shell refuses (`cannot_cancel`) once a signature may already be
+      // recorded; the flow then runs on, so the current screen stays.
       this.userCancelled = false;
-      this.showError(toFlowError(reason));
+      this.notify(toFlowError(reason).message);
     });
   }
 
@@ -266,15 +277,24 @@ export class App {
         if (this.state) {
           this.setState({ ...this.state, user });
         }
-        this.showHome();
-        this.notify(`Signed in as ${user.name}.`);
+        // A cancelled sign-in can settle after the human started a flow; the
+        // flow's screens then stay.
+        if (!this.flowRunning) {
+          this.showHome();
+          this.notify(`Signed in as ${user.name}.`);
+        }
       },
       (reason) => {
         this.signInRunning = false;
         const error = toFlowError(reason);
+        if (this.flowRunning) {
+          return;
+        }
         if (error.code === "cancelled") {
           this.userCancelled = false;
-          this.showHome();
+          if (this.screenName !== "home") {
+            this.showHome();
+          }
           this.notify("Sign-in cancelled.");
         } else {
           this.showError(error);

@@ -249,6 +249,37 @@ describe("App", () => {
     expect(root.querySelector(".notice")?.textContent).toBe("Cancelled. Nothing was signed.");
   });
 
+  test("rejected incoming link keeps the flow", async () => {
+    const app = await startApp();
+    shell.emit("link://opened", { link: LINK });
+    await flush();
+    [...root.querySelectorAll("button")].find((element) => element.textContent === "Review the document")?.click();
+    shell.emit("flow://review", reviewPayload());
+    shell.emit("flow://error", { code: "link_invalid", message: "The link has no document_id." });
+
+    expect(app.currentScreen).toBe("review");
+    expect(root.querySelector(".notice")?.textContent).toBe(
+      "A signing link that arrived was rejected: The link has no document_id.",
+    );
+  });
+
+  test("refused cancel keeps the screen", async () => {
+    const env = environment();
+    const refuse = () => Promise.reject({ code: "cannot_cancel", message: "Signing is already under way." });
+    const app = new App(root, { ...env, ipc: { ...env.ipc, cancelFlow: refuse } });
+    await app.start();
+    shell.emit("flow://sign-in", {
+      authorize_url: "https://clerk.example.test/authorize",
+      reason: { kind: "step_up", minutes_ago: 7 },
+      timeout: 300,
+    });
+    [...root.querySelectorAll("button")].find((element) => element.textContent === "Cancel sign-in")?.click();
+    await flush();
+
+    expect(app.currentScreen).toBe("sign_in");
+    expect(root.querySelector(".notice")?.textContent).toBe("Signing is already under way.");
+  });
+
   test("not your document names both identities", async () => {
     await startApp();
     shell.emit(
