@@ -308,6 +308,23 @@ describe("review", () => {
     assert.deepEqual(await page.evaluate(() => window.__mock.clipboard), [PACKET_HASH]);
   });
 
+  test("copy falls back without the Clipboard API", async () => {
+    await openReview();
+    await page.evaluate(() => {
+      Object.defineProperty(navigator, "clipboard", { configurable: true, value: undefined });
+      document.addEventListener("copy", () => {
+        window.__copiedSelection = document.activeElement.value;
+      });
+    });
+    const copy = page.getByRole("button", { name: "Copy Disclosure packet SHA-256" });
+    await copy.click();
+    await page.locator(".hash-block").nth(1).getByText("Copied.").waitFor();
+
+    assert.equal(await page.evaluate(() => window.__copiedSelection), PACKET_HASH);
+    assert.equal(await page.locator(".offscreen").count(), 0, "the helper text area is removed");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), "Copy Disclosure packet SHA-256");
+  });
+
   test("sign stays disabled until the packet end is shown", async () => {
     await openReview();
     const sign = page.getByRole("button", { name: "Sign", exact: true });

@@ -19,7 +19,7 @@ export interface Environment {
 export function browserEnvironment(ipc: Ipc): Environment {
   return {
     ipc,
-    copyText: (text) => navigator.clipboard.writeText(text),
+    copyText,
     whenVisible(target, onVisible) {
       // The viewport is the root, so the packet's end counts as shown only when
       // it is on screen, not merely scrolled into the pane while the pane itself
@@ -35,4 +35,38 @@ export function browserEnvironment(ipc: Ipc): Environment {
     },
     now: () => Date.now(),
   };
+}
+
+/**
+ * Copies text with the asynchronous Clipboard API, or, where a webview lacks
+ * it or refuses, with a selected off-screen text area and the `copy` command.
+ * Focus returns to the element that had it.
+ */
+async function copyText(text: string): Promise<void> {
+  if (typeof navigator.clipboard?.writeText === "function") {
+    try {
+      await navigator.clipboard.writeText(text);
+      return;
+    } catch {
+      // Fall through to the selection-based copy below.
+    }
+  }
+  const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.readOnly = true;
+  area.className = "offscreen";
+  area.setAttribute("aria-hidden", "true");
+  document.body.appendChild(area);
+  area.select();
+  let copied = false;
+  try {
+    copied = document.execCommand("copy");
+  } finally {
+    area.remove();
+    previous?.focus();
+  }
+  if (!copied) {
+    throw new Error("the webview refused to copy to the clipboard");
+  }
 }

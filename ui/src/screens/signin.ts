@@ -72,7 +72,7 @@ export function signInScreen(
     h(
       "p",
       {},
-      "Your browser opened Matter's sign-in page. Finish signing in there, then come back to this window.",
+      "The app asked your browser to open Matter's sign-in page. Finish signing in there, then come back to this window.",
     ),
     h("h2", {}, "No browser opened?"),
     h("label", { for: linkId }, "Copy this sign-in link into your browser"),
