@@ -67,6 +67,6 @@ async function copyText(text: string): Promise<void> {
     previous?.focus();
   }
   if (!copied) {
-    throw new Error("the webview refused to copy to the clipboard");
+    throw new Error("copying to the clipboard failed");
   }
 }
