@@ -177,3 +177,40 @@ test("keyboard alone cancels a sign-in", async () => {
     await page.close();
   }
 });
+
+test("keyboard alone gives ESRA consent", async () => {
+  const page = await openApp(shared.browser, shared.server, defaultResponses());
+  try {
+    await waitForScreen(page, "home");
+    await emit(page, "flow://esra", {
+      stakeholder: { id: "stk_456", name: "Ada Lovelace" },
+      version: "2026-01",
+      text: "CONSUMER DISCLOSURE\n\nYou may request paper copies.",
+    });
+    await waitForScreen(page, "esra");
+
+    assert.deepEqual(await tabSequence(page, 4), [
+      "Consumer disclosure",
+      "By email",
+      "I have read the disclosure, I can open electronic records, and I consent to receive them electronically.",
+      "I do not consent",
+    ]);
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    assert.equal(await focusedName(page), "By email");
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await focusedName(page), "By postal mail");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Tab");
+    assert.equal(await focusedName(page), "I consent");
+    await page.keyboard.press("Enter");
+
+    assert.deepEqual((await calls(page, "submit_esra")).map((call) => call.args), [
+      { answer: { kind: "affirm", paper_copy_request_method: "postal_mail" } },
+    ]);
+    await checkPageHealth(page);
+  } finally {
+    await page.close();
+  }
+});
