@@ -67,7 +67,7 @@ export function signInScreen(
   const screen = h(
     "section",
     { class: "screen screen-sign-in" },
-    screenHeading(stepUp ? "Sign in again to continue" : "Sign in in your browser"),
+    screenHeading(stepUp ? "Sign in again to continue" : "Sign in with your browser"),
     h("p", { class: stepUp ? "step-up-explainer" : "lead" }, signInReasonText(prompt.reason)),
     h(
       "p",
