@@ -318,6 +318,52 @@ fn check_consistency(receipt: &Receipt, now: OffsetDateTime) -> Result<(), Strin
         "disclosure_packet.stakeholder.id",
     )?;
 
+    // Display fields that the packet, and so the signature, covers.
+    expect_packet(
+        packet,
+        "/stakeholder/name",
+        &Value::from(receipt.stakeholder.name.as_str()),
+        "stakeholder.name",
+    )?;
+    expect_packet(
+        packet,
+        "/document/title",
+        &Value::from(receipt.document.title.as_str()),
+        "document.title",
+    )?;
+    expect_packet(
+        packet,
+        "/document/entity_name",
+        &Value::from(receipt.document.entity_name.as_str()),
+        "document.entity_name",
+    )?;
+    expect_packet(
+        packet,
+        "/document/byte_length",
+        &Value::from(receipt.document.byte_length),
+        "document.byte_length",
+    )?;
+    if let Some(envelope) = &receipt.envelope {
+        expect_packet(
+            packet,
+            "/envelope/subject",
+            &Value::from(envelope.subject.as_str()),
+            "envelope.subject",
+        )?;
+        expect_packet(
+            packet,
+            "/envelope/position",
+            &Value::from(envelope.position),
+            "envelope.position",
+        )?;
+        expect_packet(
+            packet,
+            "/envelope/signer_count",
+            &Value::from(envelope.signer_count),
+            "envelope.signer_count",
+        )?;
+    }
+
     // Mode.
     let livemode = payload
         .get("livemode")
@@ -504,6 +550,23 @@ fn expect_str(
         None => Err(format!(
             "the signed payload has no string {payload_field} to compare with {receipt_field}"
         )),
+    }
+}
+
+fn expect_packet(
+    packet: &Value,
+    pointer: &str,
+    actual: &Value,
+    receipt_field: &str,
+) -> Result<(), String> {
+    let shown = packet.pointer(pointer);
+    if shown == Some(actual) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{receipt_field} is {actual}, but the disclosure packet shown has {} at {pointer}",
+            describe(shown)
+        ))
     }
 }
 

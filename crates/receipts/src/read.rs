@@ -1,0 +1,149 @@
+//! Reading a receipt from any of its three forms, for verification and import.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use crate::keys::TrustedKeys;
+use crate::model::Receipt;
+use crate::verify::{verify_json_bytes_as, ReceiptKind, Verdict, VerificationReport};
+use crate::{html, pdf};
+
+/// Largest receipt file read; real receipts are well under 1 MiB.
+pub const MAX_RECEIPT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A receipt file read into memory, with its kind and embedded JSON.
+#[derive(Debug, Clone)]
+pub struct ReceiptFile {
+    pub kind: ReceiptKind,
+    bytes: Vec<u8>,
+    /// The receipt JSON bytes, or why they could not be found.
+    json: Result<Vec<u8>, String>,
+}
+
+impl ReceiptFile {
+    /// Reads `path` (at most [`MAX_RECEIPT_FILE_BYTES`]) and finds the receipt JSON in it.
+    pub fn read(path: &Path) -> std::io::Result<ReceiptFile> {
+        let file = std::fs::File::open(path)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_RECEIPT_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_RECEIPT_FILE_BYTES {
+            let kind = sniff_kind(path, &bytes);
+            return Ok(ReceiptFile {
+                kind,
+                bytes: Vec::new(),
+                json: Err(format!(
+                    "the file is larger than {} MiB, far larger than any receipt",
+                    MAX_RECEIPT_FILE_BYTES / 1024 / 1024
+                )),
+            });
+        }
+        Ok(ReceiptFile::from_bytes(path, bytes))
+    }
+
+    /// Classifies `bytes` (using `path`'s extension only when the content
+    /// gives no sign) and extracts the receipt JSON.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> ReceiptFile {
+        let kind = sniff_kind(path, &bytes);
+        let json = match kind {
+            ReceiptKind::Json => Ok(bytes.clone()),
+            ReceiptKind::Html => match std::str::from_utf8(&bytes) {
+                Ok(text) => html::extract_json(text).map(String::into_bytes),
+                Err(e) => Err(format!(
+                    "the HTML is not valid UTF-8 ({e}); it may be damaged"
+                )),
+            },
+            ReceiptKind::Pdf => pdf::extract_json(&bytes),
+        };
+        ReceiptFile { kind, bytes, json }
+    }
+
+    /// Returns the embedded or plain receipt JSON, when found.
+    pub fn receipt_json(&self) -> Option<Vec<u8>> {
+        self.json.as_ref().ok().cloned()
+    }
+
+    /// Verifies the receipt in this file. For an HTML page of the current
+    /// layout version, the visible page must also equal a fresh rendering of
+    /// the embedded receipt, so an edit to the visible text fails integrity.
+    pub fn verify(&self, keys: &TrustedKeys) -> VerificationReport {
+        let json = match &self.json {
+            Ok(json) => json,
+            Err(reason) => return VerificationReport::unreadable(self.kind, reason.clone()),
+        };
+        let mut report = verify_json_bytes_as(self.kind, json, keys);
+        if self.kind == ReceiptKind::Html && report.integrity.passed {
+            if let Some(receipt) = &report.receipt {
+                if let Some(failure) = check_html_page(&self.bytes, receipt) {
+                    report.integrity = Verdict::fail(failure);
+                } else {
+                    report
+                        .integrity
+                        .reason
+                        .push_str("; the visible page matches the embedded receipt");
+                }
+            }
+        }
+        // NOTE: for a PDF only the attached JSON is verified; the visible
+        // pages are not compared with it, so the report says so.
+        if self.kind == ReceiptKind::Pdf && report.integrity.passed {
+            report.integrity.reason.push_str(
+                "; this verifies the JSON attached to the PDF, not the text drawn on its pages",
+            );
+        }
+        report
+    }
+}
+
+/// Returns why an HTML receipt page differs from a fresh rendering of its
+/// embedded receipt, or `None` when it matches or was made by another layout
+/// version (which cannot be re-created).
+fn check_html_page(bytes: &[u8], receipt: &Receipt) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    if html::declared_renderer_version(text) != Some(html::HTML_RENDERER_VERSION) {
+        return None;
+    }
+    let expected = html::render(receipt).ok()?;
+    if expected == bytes {
+        None
+    } else {
+        Some("the embedded receipt verifies, but the visible HTML page was changed after it was written: it differs from the page this receipt renders to".into())
+    }
+}
+
+/// Reads and verifies a receipt file in any of its forms. Never panics on bad
+/// input: an unreadable file fails both verdicts with the reason.
+pub fn verify_path(path: &Path, keys: &TrustedKeys) -> VerificationReport {
+    match ReceiptFile::read(path) {
+        Ok(file) => file.verify(keys),
+        Err(error) => VerificationReport::unreadable(
+            sniff_kind(path, &[]),
+            format!("failed to read {}: {error}", path.display()),
+        ),
+    }
+}
+
+fn sniff_kind(path: &Path, bytes: &[u8]) -> ReceiptKind {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return ReceiptKind::Pdf;
+    }
+    let trimmed = String::from_utf8_lossy(&head[..head.len().min(64)]);
+    let trimmed = trimmed.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('<') {
+        return ReceiptKind::Html;
+    }
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return ReceiptKind::Json;
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("pdf") => ReceiptKind::Pdf,
+        Some("html" | "htm") => ReceiptKind::Html,
+        _ => ReceiptKind::Json,
+    }
+}
