@@ -16,7 +16,10 @@ fn main() {
     });
     let receipt = SampleReceipt::new(1).build(&signing_key(7));
     match store.save(&receipt) {
-        Ok(saved) => println!("{}", serde_json::to_string_pretty(&saved).expect("serialises")),
+        Ok(saved) => println!(
+            "{}",
+            serde_json::to_string_pretty(&saved).expect("serialises")
+        ),
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(1);

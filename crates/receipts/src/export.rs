@@ -9,10 +9,10 @@ use zip::write::SimpleFileOptions;
 
 use crate::error::StoreError;
 use crate::fsutil::{create_private_dir, sync_dir, write_atomic};
+use crate::html;
 use crate::index::ReceiptFilter;
 use crate::model::Receipt;
-use crate::store::{ReceiptStore, HTML_FILE, JSON_FILE, PDF_FILE};
-use crate::{html, pdf};
+use crate::store::{render_pdf, ReceiptStore, HTML_FILE, JSON_FILE, PDF_FILE};
 
 /// What [`ReceiptStore::export_all`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,7 +146,7 @@ impl ReceiptStore {
         };
         let pdf = match fs::read(&paths.pdf) {
             Ok(bytes) => bytes,
-            Err(_) => pdf::render(receipt).map_err(|e| StoreError::InvalidReceipt {
+            Err(_) => render_pdf(receipt).map_err(|e| StoreError::InvalidReceipt {
                 path: paths.pdf.clone(),
                 reason: format!("the PDF rendering failed: {e}"),
             })?,

@@ -5,6 +5,11 @@
 //! time, and [`crate::ReceiptStore::list`] re-reads only folders that appeared,
 //! disappeared or changed since; a missing or corrupt index is rebuilt from the
 //! receipt files.
+//!
+//! NOTE: a change is noticed by size and modification time only, so an edit
+//! that keeps the size within the file system's timestamp granularity is not
+//! seen until the next change to that folder. `load` and verification always
+//! read the file itself.
 
 use std::path::PathBuf;
 

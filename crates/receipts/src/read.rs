@@ -53,7 +53,12 @@ impl ReceiptFile {
                     "the HTML is not valid UTF-8 ({e}); it may be damaged"
                 )),
             },
-            ReceiptKind::Pdf => pdf::extract_json(&bytes),
+            // The PDF parser meets hostile input here, so a panic inside it
+            // becomes a verdict instead of ending the program.
+            ReceiptKind::Pdf => std::panic::catch_unwind(|| pdf::extract_json(&bytes))
+                .unwrap_or_else(|_| {
+                    Err("the PDF is damaged: its structure could not be parsed".into())
+                }),
         };
         ReceiptFile { kind, bytes, json }
     }

@@ -151,7 +151,7 @@ impl ReceiptStore {
             &paths.html,
             html::render(receipt).map_err(|e| e.to_string()),
         );
-        let pdf = write_rendering(&paths.pdf, pdf::render(receipt).map_err(|e| e.to_string()));
+        let pdf = write_rendering(&paths.pdf, render_pdf(receipt));
 
         let index_error = self
             .upsert_index(receipt, &paths.json)
@@ -521,6 +521,14 @@ fn is_current(index: &IndexFile, folders: &HashMap<String, Result<FileStamp, Str
                 (Some(Err(_)), None) => true,
                 _ => false,
             })
+}
+
+/// Renders the PDF, turning a panic in the PDF writer into a failure so that
+/// the saved JSON and the caller are unaffected.
+pub(crate) fn render_pdf(receipt: &Receipt) -> Result<Vec<u8>, String> {
+    std::panic::catch_unwind(|| pdf::render(receipt))
+        .unwrap_or_else(|_| Err(pdf::PdfError::Export("the PDF writer panicked".into())))
+        .map_err(|e| e.to_string())
 }
 
 fn write_rendering(path: &Path, rendered: Result<Vec<u8>, String>) -> Rendering {

@@ -49,6 +49,8 @@ pub struct SampleReceipt {
     pub stakeholder_id: String,
     pub signed_at: OffsetDateTime,
     pub mode: Mode,
+    /// Signs slot 1 of 2 of envelope `env_test{n}` as signer `sgr_test{n}` when set.
+    pub in_envelope: bool,
 }
 
 impl SampleReceipt {
@@ -62,6 +64,7 @@ impl SampleReceipt {
             signed_at: OffsetDateTime::from_unix_timestamp(1_780_000_000 + i64::from(number) * 60)
                 .expect("timestamp in range"),
             mode: Mode::Test,
+            in_envelope: false,
         }
     }
 
@@ -74,18 +77,37 @@ impl SampleReceipt {
             "I, {}, intend to sign \"{}\" electronically and agree that this typed name is my signature.",
             self.typed_name, self.document_title
         );
+        let envelope = self.in_envelope.then(|| EnvelopeInfo {
+            id: format!("env_test{n}"),
+            subject: format!("Closing set {n}"),
+            signer_id: format!("sgr_test{n}"),
+            position: 1,
+            signer_count: 2,
+        });
+        let (target, packet_envelope) = match &envelope {
+            Some(e) => (
+                json!({"type": "signing_envelope_signer", "signing_envelope_id": e.id, "signer_id": e.signer_id}),
+                json!({"id": e.id, "subject": e.subject, "position": e.position, "signer_count": e.signer_count}),
+            ),
+            None => (
+                json!({"type": "document", "document_id": format!("doc_test{n}")}),
+                Value::Null,
+            ),
+        };
+        let envelope_id = envelope.as_ref().map(|e| e.id.clone());
+        let signer_id = envelope.as_ref().map(|e| e.signer_id.clone());
         let mut packet = json!({
             "object": "disclosure_packet",
             "packet_version": "2026-06-10",
             "livemode": livemode,
-            "action": "sign_document",
-            "target": {"type": "document", "document_id": format!("doc_test{n}")},
+            "action": if envelope.is_some() { "sign_envelope_slot" } else { "sign_document" },
+            "target": target,
             "document": {
                 "id": format!("doc_test{n}"), "title": self.document_title,
                 "entity_id": self.entity_id, "entity_name": "Acme <Robotics> & Co",
                 "sha256": document_sha, "byte_length": 1234
             },
-            "envelope": null,
+            "envelope": packet_envelope,
             "stakeholder": {"id": self.stakeholder_id, "name": self.typed_name, "natural_person": true},
             "consequences": ["You approve the issuance of 1,000,000 shares.", "Text with <b>markup</b> stays text."],
             "irreversible_effects": ["Shares once issued cannot be recalled without a new resolution."],
@@ -106,8 +128,8 @@ impl SampleReceipt {
             "document_id": format!("doc_test{n}"),
             "document_title": self.document_title,
             "document_sha256": document_sha,
-            "signing_envelope_id": null,
-            "signer_id": null,
+            "signing_envelope_id": envelope_id,
+            "signer_id": signer_id,
             "entity_id": self.entity_id,
             "stakeholder_id": self.stakeholder_id,
             "human_clerk_user_id": format!("user_test{n}"),
@@ -122,7 +144,7 @@ impl SampleReceipt {
         let signature = key.sign(&jcs_bytes(&payload).expect("payload canonicalises"));
         let record = json!({
             "id": format!("sgn_test{n}"), "object": "signature",
-            "document_id": format!("doc_test{n}"), "signing_envelope_id": null, "signer_id": null,
+            "document_id": format!("doc_test{n}"), "signing_envelope_id": envelope_id, "signer_id": signer_id,
             "signing_session_id": format!("ssn_test{n}"), "stakeholder_id": self.stakeholder_id,
             "human_clerk_user_id": format!("user_test{n}"), "legal_basis": "esra_consent",
             "consent_record": {"consent_id": format!("esc_test{n}"), "captured_at": signed_at - 3600},
@@ -151,7 +173,7 @@ impl SampleReceipt {
                 sha256: document_sha,
                 byte_length: 1234,
             },
-            envelope: None,
+            envelope,
             stakeholder: StakeholderInfo {
                 id: self.stakeholder_id.clone(),
                 name: self.typed_name.clone(),

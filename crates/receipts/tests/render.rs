@@ -329,3 +329,24 @@ fn image_file_gets_reason() {
         report.integrity.reason
     );
 }
+
+#[test]
+fn pdf_with_damaged_bytes_never_panics() {
+    let s = saved(|_| {});
+    let original = fs::read(&s.pdf).unwrap();
+    let step = original.len() / 97;
+    for position in (0..original.len()).step_by(step.max(1)) {
+        let mut damaged = original.clone();
+        damaged[position] ^= 0x5a;
+        fs::write(&s.pdf, &damaged).unwrap();
+        let report = verify_path(&s.pdf, &s.keys);
+        assert!(!report.integrity.reason.is_empty(), "position {position}");
+        if report.integrity.passed {
+            assert_eq!(
+                report.receipt.as_ref(),
+                Some(&s.receipt),
+                "position {position}"
+            );
+        }
+    }
+}

@@ -469,3 +469,35 @@ fn export_all_leaves_no_temp_file() {
         .collect();
     assert_eq!(names, [std::ffi::OsString::from("all.zip")]);
 }
+
+#[test]
+fn concurrent_saves_keep_every_index_entry() {
+    let (dir, _store) = store_with(0);
+    let root = dir.path().join("receipts");
+    let key = signing_key(7);
+    let threads: Vec<_> = (0..4u32)
+        .map(|t| {
+            let root = root.clone();
+            let key = key.clone();
+            std::thread::spawn(move || {
+                let store = ReceiptStore::open(root).unwrap();
+                for i in 0..3u32 {
+                    let saved = store
+                        .save(&SampleReceipt::new(t * 10 + i).build(&key))
+                        .unwrap();
+                    assert_eq!(saved.index_error, None);
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let store = ReceiptStore::open(root).unwrap();
+    let listing = store.list(&ReceiptFilter::default()).unwrap();
+    assert_eq!(
+        listing.refreshed, None,
+        "the index lost an update and was refreshed"
+    );
+    assert_eq!(listing.entries.len(), 12);
+}

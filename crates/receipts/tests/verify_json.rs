@@ -349,3 +349,41 @@ fn report_serialises_for_front_ends() {
     assert_eq!(value["integrity"]["passed"], json!(true));
     assert_eq!(value["trust"]["passed"], json!(true));
 }
+
+#[test]
+fn envelope_receipt_passes_both() {
+    let key = signing_key(7);
+    let mut input = SampleReceipt::new(2);
+    input.in_envelope = true;
+    let receipt = input.build(&key);
+    let (integrity, trust) = verify_receipt(&receipt, &trusted_test_keys(&key));
+    assert!(integrity.passed, "{}", integrity.reason);
+    assert!(trust.passed, "{}", trust.reason);
+}
+
+#[test]
+fn envelope_fields_are_checked() {
+    let key = signing_key(7);
+    let mut input = SampleReceipt::new(2);
+    input.in_envelope = true;
+    let receipt = input.build(&key);
+    let keys = trusted_test_keys(&key);
+    let edits: [(&str, fn(&mut Receipt)); 4] = [
+        ("envelope.id", |r| {
+            r.envelope.as_mut().unwrap().id = "env_other".into()
+        }),
+        ("envelope.signer_id", |r| {
+            r.envelope.as_mut().unwrap().signer_id = "sgr_other".into()
+        }),
+        ("envelope.position", |r| {
+            r.envelope.as_mut().unwrap().position = 2
+        }),
+        ("envelope (removed)", |r| r.envelope = None),
+    ];
+    for (name, edit) in edits {
+        let mut edited = receipt.clone();
+        edit(&mut edited);
+        let (integrity, _) = verify_receipt(&edited, &keys);
+        assert!(!integrity.passed, "editing {name} passed integrity");
+    }
+}
