@@ -368,7 +368,8 @@ fn envelope_fields_are_checked() {
     input.in_envelope = true;
     let receipt = input.build(&key);
     let keys = trusted_test_keys(&key);
-    let edits: [(&str, fn(&mut Receipt)); 4] = [
+    type Edit = fn(&mut Receipt);
+    let edits: [(&str, Edit); 4] = [
         ("envelope.id", |r| {
             r.envelope.as_mut().unwrap().id = "env_other".into()
         }),
