@@ -82,7 +82,7 @@ impl Route {
     }
 }
 
-/// Whether the query string asks for a dry run (`dry_run=true`).
+/// Returns whether the query string requests a dry run (`dry_run=true`).
 pub fn is_dry_run(query: Option<&str>) -> bool {
     query
         .unwrap_or("")
@@ -90,7 +90,7 @@ pub fn is_dry_run(query: Option<&str>) -> bool {
         .any(|pair| pair == "dry_run=true")
 }
 
-/// Which requests a rule applies to.
+/// Selector of the requests a rule applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RouteSelector {
     One(Route),
@@ -163,7 +163,7 @@ impl Control {
 
     /// Makes the next `count` requests to `route` fail with `status` before any state change.
     /// The problem `code` is `infra_internal_error` for 500, `op_provider_unavailable` for
-    /// 503 and `injected_failure` otherwise. Injected 5xx answers are never memoised.
+    /// 503 and `injected_failure` otherwise. Injected 5xx responses are never memoised.
     pub fn fail_next(&self, route: impl Into<RouteSelector>, count: u32, status: u16) {
         if count == 0 {
             return;
@@ -250,7 +250,7 @@ impl Control {
         Some(document.sha256.clone())
     }
 
-    /// Makes the next `count` dry runs answer with a wrong `packet_hash`.
+    /// Makes the next `count` dry runs respond with a wrong `packet_hash`.
     pub fn corrupt_next_packet_hash(&self, count: u32) {
         self.app.store().settings.corrupt_packet_hashes += count;
     }

@@ -79,7 +79,7 @@ impl Keys {
         )
     }
 
-    /// The JWKS document served at `/.well-known/jwks.json`.
+    /// Returns the JWKS document served at `/.well-known/jwks.json`.
     pub fn jwks(&self) -> Value {
         json!({"keys": [{
             "kty": "RSA",
@@ -96,7 +96,7 @@ impl Keys {
         URL_SAFE_NO_PAD.encode(self.receipt_test.sign(message).to_bytes())
     }
 
-    /// The document served at `/.well-known/matter-keys.json`: test and live keys apart.
+    /// Returns the document served at `/.well-known/matter-keys.json`: test and live keys apart.
     pub fn matter_keys(&self) -> Value {
         json!({
             "test": [ed25519_jwk(RECEIPT_TEST_KID, &self.receipt_test.verifying_key())],

@@ -86,7 +86,7 @@ pub async fn matter_keys() -> Json<Value> {
 
 // ---- redirect URI matching -------------------------------------------------------------
 
-/// Whether `requested` matches a registered redirect URI. Loopback URIs match on any port
+/// Returns whether `requested` matches a registered redirect URI. Loopback URIs match on any port
 /// (RFC 8252 §7.3) unless `exact_port` is set; everything else must match exactly.
 pub fn redirect_uri_allowed(requested: &str, exact_port: bool) -> bool {
     if REGISTERED_REDIRECT_URIS.contains(&requested) {

@@ -367,7 +367,7 @@ async fn v1_checked(
     Ok((finished, false))
 }
 
-/// Removes an in-flight idempotency entry unless the request completed with a stored answer.
+/// Removes an in-flight idempotency entry unless the request completed with a stored response.
 struct LeaderGuard {
     app: Arc<App>,
     key: (String, String),
@@ -377,7 +377,7 @@ struct LeaderGuard {
 impl LeaderGuard {
     fn complete(mut self, finished: &Finished) {
         if finished.status.is_server_error() {
-            return; // Drop removes the entry, so 5xx answers are never replayed.
+            return; // Drop removes the entry, so 5xx responses are never replayed.
         }
         let store = self.app.store();
         if let Some(entry) = store.idempotency.get(&self.key) {

@@ -64,7 +64,7 @@ impl Problem {
         .param(param)
     }
 
-    /// The body without `request_id` and `instance`, which the pipeline adds.
+    /// Returns the body without `request_id` and `instance`, which the pipeline adds.
     pub fn body(&self) -> Value {
         let mut body = Map::new();
         body.insert(

@@ -115,8 +115,8 @@ async fn library_refuses_non_loopback_address() {
 #[tokio::test]
 async fn browser_binary_completes_sign_in() {
     let harness = start().await;
-    // The browser binary follows the redirect to the callback; point it at a sandbox path
-    // that answers 200 so the exit status reflects a completed flow.
+    // The browser binary follows the redirect to the callback, so a local listener stands in
+    // for the app and returns 200; the exit status then reflects a completed flow.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let callback_hit = tokio::spawn(async move {

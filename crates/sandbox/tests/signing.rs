@@ -985,3 +985,35 @@ async fn sign_log_records_sig_bearer_kind() {
     assert_eq!(entry.bearer, matter_sandbox::BearerKind::Sig);
     assert!(!format!("{log:?}").contains(token));
 }
+
+#[tokio::test]
+async fn seeded_document_hashes_are_pinned() {
+    // These values are published in docs/sandbox.md; a change to the seed text or the PDF
+    // writer changes them and must update that page too.
+    let harness = start().await;
+    let pinned = [
+        (
+            seed::BOARD_CONSENT_DOC_ID,
+            "1656e45296d80765b8f4b25622c95c69b757de2b44f6f39915070f6df230cbb1",
+        ),
+        (
+            seed::NDA_DOC_ID,
+            "04f3e1778cde0779e33dad4c506ae0355b8fb9c1e8662a6d97cec1c8569dbc26",
+        ),
+        (
+            seed::ELECTION_83B_DOC_ID,
+            "55c5803c6207c35064002e679b8e65d5b133a9f9c87972fb5d487ecb4f622299",
+        ),
+        (
+            seed::OPTION_PLAN_DOC_ID,
+            "b63cc00ea9d0322a150381e5e65f9cdab2686c12c576c28d1beec7bb132a28d2",
+        ),
+    ];
+    for (id, expected) in pinned {
+        assert_eq!(
+            harness.control.document_sha256(id).unwrap(),
+            expected,
+            "{id}"
+        );
+    }
+}
