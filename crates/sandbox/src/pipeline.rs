@@ -117,21 +117,15 @@ pub async fn handle(
     ));
     let idempotency_key = header_str(request.headers(), "idempotency-key").map(str::to_owned);
 
-    let (latency, injected_status, request_id_header) = {
+    let (injected_status, request_id_header) = {
         let mut store = app.store();
         let injected = Settings::take_rule(&mut store.settings.fail_rules, route);
-        (
-            store.settings.latency,
-            injected,
-            store.settings.variants.request_id_header.as_str(),
-        )
+        (injected, store.settings.variants.request_id_header.as_str())
     };
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
 
     let (finished, replayed) = if let Some(status) = injected_status {
         tracing::info!(%request_id, %path, status, "injected failure");
+        apply_latency(&app).await;
         (
             finish(injected_failure(status).into_response(), &request_id).await,
             false,
@@ -139,6 +133,7 @@ pub async fn handle(
     } else if path == "/v1" || path.starts_with("/v1/") {
         v1(&app, router, request, route, &request_id).await
     } else {
+        apply_latency(&app).await;
         let response = router.oneshot(request).await.into_response();
         (finish(response, &request_id).await, false)
     };
@@ -162,6 +157,8 @@ pub async fn handle(
     };
     if status >= 500 {
         tracing::warn!(request_id = %logged_request_id, %method, %path, status, "request failed");
+    } else if status >= 400 {
+        tracing::info!(request_id = %logged_request_id, %method, %path, status, "request rejected");
     } else {
         tracing::debug!(request_id = %logged_request_id, %method, %path, status, "request handled");
     }
@@ -170,6 +167,15 @@ pub async fn handle(
         poison.store(true, Ordering::SeqCst);
     }
     response
+}
+
+/// Sleeps for the configured latency. On `/v1` it runs after the idempotency record is
+/// claimed, so a concurrent duplicate reliably finds the first request in flight.
+async fn apply_latency(app: &App) {
+    let latency = app.store().settings.latency;
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -236,6 +242,23 @@ async fn finish(response: Response, request_id: &str) -> Finished {
             .map(|collected| collected.to_bytes())
             .unwrap_or_default();
     }
+    let plain_rejection = status.is_client_error()
+        && headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|value| value.as_bytes().starts_with(b"text/plain"));
+    if plain_rejection {
+        // An axum extractor rejected the request (for example a path segment that is not
+        // valid UTF-8); report it in the same problem shape as every other error.
+        let detail = String::from_utf8_lossy(&body).into_owned();
+        let rebuilt = Problem::new(status.as_u16(), "validation_failed", detail).into_response();
+        headers = rebuilt.headers().clone();
+        body = rebuilt
+            .into_body()
+            .collect()
+            .await
+            .map(|collected| collected.to_bytes())
+            .unwrap_or_default();
+    }
     let is_problem = headers
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes() == PROBLEM_CONTENT_TYPE.as_bytes());
@@ -262,7 +285,10 @@ async fn v1(
 ) -> (Finished, bool) {
     match v1_checked(app, router, request, route, request_id).await {
         Ok(result) => result,
-        Err(problem) => (finish(problem.into_response(), request_id).await, false),
+        Err(problem) => {
+            apply_latency(app).await;
+            (finish(problem.into_response(), request_id).await, false)
+        }
     }
 }
 
@@ -306,6 +332,7 @@ async fn v1_checked(
     let rebuilt = Request::from_parts(parts, Body::from(bytes.clone()));
 
     let Some(key) = idempotency_key else {
+        apply_latency(app).await;
         let response = router.oneshot(rebuilt).await.into_response();
         return Ok((finish(response, request_id).await, false));
     };
@@ -320,6 +347,7 @@ async fn v1_checked(
     let store_key = (caller.idempotency_scope(), key);
 
     let leader = loop {
+        // `Err` carries a stored response to replay; `Ok` a channel to wait on.
         let mut receiver = {
             let mut store = app.store();
             match store.idempotency.get(&store_key) {
@@ -349,18 +377,28 @@ async fn v1_checked(
                     .param("Idempotency-Key"));
                 }
                 Some(entry) => {
-                    if let Some(done) = entry.result.borrow().clone() {
-                        return Ok((done, true));
+                    let stored = entry.result.borrow().clone();
+                    match stored {
+                        Some(done) => Err(done),
+                        None => Ok(entry.result.subscribe()),
                     }
-                    entry.result.subscribe()
                 }
             }
         };
-        // The first request is still in flight: wait for it, then look again. A closed
-        // channel means it ended with a 5xx or was cancelled, and this request takes over.
-        let _ = receiver.changed().await;
+        match receiver {
+            Err(done) => {
+                apply_latency(app).await;
+                return Ok((done, true));
+            }
+            // The first request is still in flight: wait for it, then look again. A closed
+            // channel means it ended with a 5xx or was cancelled, and this request takes over.
+            Ok(ref mut receiver) => {
+                let _ = receiver.changed().await;
+            }
+        }
     };
 
+    apply_latency(app).await;
     let response = router.oneshot(rebuilt).await.into_response();
     let finished = finish(response, request_id).await;
     leader.complete(&finished);

@@ -328,6 +328,15 @@ async fn in_flight_duplicate_waits_for_first() {
     );
     assert_eq!(first.status(), 200);
     assert_eq!(second.status(), 200);
+    let replayed = [&first, &second]
+        .iter()
+        .filter(|response| response.headers().get("idempotent-replayed").is_some())
+        .count();
+    assert_eq!(replayed, 1, "exactly one of the two is a replay");
+    assert_eq!(
+        first.headers()["matter-request-id"],
+        second.headers()["matter-request-id"]
+    );
     let first: Value = first.json().await.unwrap();
     let second: Value = second.json().await.unwrap();
     assert_eq!(first["id"], second["id"]);
@@ -591,4 +600,14 @@ async fn dry_run_query_must_be_boolean() {
     assert_eq!(status, 400);
     assert_eq!(body["param"], "dry_run");
     assert!(harness.control.sessions().is_empty());
+}
+
+#[tokio::test]
+async fn undecodable_path_is_a_problem() {
+    let harness = start().await;
+    let access = harness.jane().await;
+    let (status, body) = problem(harness.get("/v1/documents/doc_%FF%FE", &access).await).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], "validation_failed");
+    assert!(body["request_id"].as_str().unwrap().starts_with("req_"));
 }
