@@ -510,10 +510,10 @@ fn pkce_matches(verifier: &str, challenge: &str) -> bool {
     verifier_ok && bool::from(computed.as_bytes().ct_eq(challenge.as_bytes()))
 }
 
-pub async fn token(
-    State(app): State<Arc<App>>,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
+/// Handles `POST /oauth/token`. The body is parsed as a form whatever its `Content-Type`,
+/// so that every failure gets an RFC 6749 error body rather than an extractor rejection.
+pub async fn token(State(app): State<Arc<App>>, body: axum::body::Bytes) -> Response {
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| form.get(name).map(String::as_str);
     if field("client_id") != Some(seed::OAUTH_CLIENT_ID) {
         return token_error(

@@ -439,12 +439,21 @@ impl Store {
 }
 
 /// Shared state of one running sandbox.
-#[derive(Debug)]
 pub struct App {
     /// `http://127.0.0.1:{port}`, without a trailing slash; also the OAuth issuer.
     pub origin: String,
     pub clock: Clock,
     store: Mutex<Store>,
+}
+
+/// Prints only the origin: the store contains tokens and codes, which must not reach logs.
+impl std::fmt::Debug for App {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("App")
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
 }
 
 impl App {

@@ -733,3 +733,51 @@ async fn browser_refuses_non_loopback_hosts() {
         .await;
     assert!(matches!(result, Err(BrowserError::NotLoopback(_))));
 }
+
+#[tokio::test]
+async fn token_endpoint_without_form_body_is_invalid_request() {
+    let harness = start().await;
+    let response = harness
+        .http
+        .post(harness.url("/oauth/token"))
+        .body("not a form")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        401,
+        "no client_id means an unknown client"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_client");
+    let missing_grant = harness
+        .http
+        .post(harness.url("/oauth/token"))
+        .form(&[("client_id", seed::OAUTH_CLIENT_ID)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing_grant.status(), 400);
+    let body: Value = missing_grant.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request");
+}
+
+#[tokio::test]
+async fn shutdown_stops_accepting_connections() {
+    let harness = start().await;
+    let url = harness.url("/.well-known/jwks.json");
+    assert_eq!(harness.http.get(&url).send().await.unwrap().status(), 200);
+    harness.sandbox.shutdown().await;
+    let fresh_client = reqwest::Client::builder().no_proxy().build().unwrap();
+    assert!(fresh_client.get(&url).send().await.is_err());
+}
+
+#[tokio::test]
+async fn control_debug_output_has_no_tokens() {
+    let harness = start().await;
+    let tokens = harness.sign_in(seed::JANE_EMAIL, seed::JANE_PASSWORD).await;
+    let debug = format!("{:?}", harness.control);
+    assert!(!debug.contains(&tokens.access_token));
+    assert!(debug.contains(harness.sandbox.issuer_str()));
+}
