@@ -69,6 +69,7 @@ fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -108,6 +109,14 @@ async fn main() -> ExitCode {
         latency: Duration::from_millis(args.latency_ms),
         variants,
     };
+    // Install the handlers before the ready line, so a signal sent right after it is caught.
+    let stop = match StopSignal::install() {
+        Ok(stop) => stop,
+        Err(error) => {
+            eprintln!("matter-sandbox: could not install signal handlers: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let sandbox = match Sandbox::start(config).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
@@ -119,23 +128,47 @@ async fn main() -> ExitCode {
         "{}",
         serde_json::json!({"api_base": sandbox.api_base().as_str(), "issuer": sandbox.issuer_str()})
     );
-    wait_for_signal().await;
+    stop.wait().await;
     tracing::info!("stop signal received");
     sandbox.shutdown().await;
     ExitCode::SUCCESS
 }
 
-#[cfg(unix)]
-async fn wait_for_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut terminate = signal(SignalKind::terminate()).expect("SIGTERM handler installs");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate.recv() => {}
-    }
+/// SIGINT or SIGTERM (SIGINT only on platforms without Unix signals).
+struct StopSignal {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
 }
 
-#[cfg(not(unix))]
-async fn wait_for_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+impl StopSignal {
+    fn install() -> std::io::Result<StopSignal> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(StopSignal {
+                terminate: signal(SignalKind::terminate())?,
+                interrupt: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignal {})
+        }
+    }
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.terminate.recv() => {}
+                _ = self.interrupt.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
