@@ -162,8 +162,11 @@ impl Control {
     }
 
     /// Makes the next `count` requests to `route` fail with `status` before any state change.
-    /// The problem `code` is `infra_internal_error` for 500, `op_provider_unavailable` for
-    /// 503 and `injected_failure` otherwise. Injected 5xx responses are never memoised.
+    /// The problem `code` is `rate_limited` (with `Retry-After: 1`) for 429,
+    /// `infra_internal_error` for 500, `op_provider_unavailable` for 503 and
+    /// `injected_failure` otherwise. A POST under `/v1` fails after it claims its
+    /// `Idempotency-Key`, and no injected failure is ever replayed: a retry with the same key
+    /// runs afresh.
     pub fn fail_next(&self, route: impl Into<RouteSelector>, count: u32, status: u16) {
         if count == 0 {
             return;

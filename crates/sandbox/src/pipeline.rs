@@ -117,9 +117,18 @@ pub async fn handle(
     ));
     let idempotency_key = header_str(request.headers(), "idempotency-key").map(str::to_owned);
 
+    let is_v1 = path == "/v1" || path.starts_with("/v1/");
+    // A POST under /v1 takes its injected failure only after it claims its idempotency key
+    // (see `v1_checked`), so that the failure goes through the same no-memo path as a real
+    // server error.
+    let injects_early = !(is_v1 && method == Method::POST);
     let (injected_status, request_id_header) = {
         let mut store = app.store();
-        let injected = Settings::take_rule(&mut store.settings.fail_rules, route);
+        let injected = if injects_early {
+            Settings::take_rule(&mut store.settings.fail_rules, route)
+        } else {
+            None
+        };
         (injected, store.settings.variants.request_id_header.as_str())
     };
 
@@ -130,7 +139,7 @@ pub async fn handle(
             finish(injected_failure(status).into_response(), &request_id).await,
             false,
         )
-    } else if path == "/v1" || path.starts_with("/v1/") {
+    } else if is_v1 {
         v1(&app, router, request, route, &request_id).await
     } else {
         apply_latency(&app).await;
@@ -184,15 +193,20 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 fn injected_failure(status: u16) -> Problem {
     let code = match status {
+        429 => "rate_limited",
         500 => "infra_internal_error",
         503 => "op_provider_unavailable",
         _ => "injected_failure",
     };
-    Problem::new(
+    let mut problem = Problem::new(
         status,
         code,
         "The sandbox was told to fail this request (Control::fail_next); nothing was changed.",
-    )
+    );
+    if status == 429 {
+        problem.retry_after = Some(1);
+    }
+    problem
 }
 
 /// Collects a response, turns axum's bare 404/405 into problems and stamps the request id.
@@ -399,6 +413,15 @@ async fn v1_checked(
     };
 
     apply_latency(app).await;
+    let injected = Settings::take_rule(&mut app.store().settings.fail_rules, route);
+    if let Some(status) = injected {
+        tracing::info!(%request_id, status, "injected failure");
+        // Dropping the guard without completing it removes the claim: injected failures,
+        // whatever their status, are never replayed.
+        drop(leader);
+        let finished = finish(injected_failure(status).into_response(), request_id).await;
+        return Ok((finished, false));
+    }
     let response = router.oneshot(rebuilt).await.into_response();
     let finished = finish(response, request_id).await;
     leader.complete(&finished);

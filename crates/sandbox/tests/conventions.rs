@@ -611,3 +611,38 @@ async fn undecodable_path_is_a_problem() {
     assert_eq!(body["code"], "validation_failed");
     assert!(body["request_id"].as_str().unwrap().starts_with("req_"));
 }
+
+#[tokio::test]
+async fn injected_rate_limit_is_not_memoised() {
+    let harness = start().await;
+    let access = harness.jane().await;
+    harness
+        .control
+        .fail_next(Route::CreateSigningSession, 1, 429);
+    let key = uuid::Uuid::new_v4().to_string();
+    let limited = harness
+        .post("/v1/signing_sessions", &access, &key, &jane_board_consent())
+        .await;
+    assert_eq!(limited.headers()["retry-after"], "1");
+    let (status, body) = problem(limited).await;
+    assert_eq!(status, 429);
+    assert_eq!(body["code"], "rate_limited");
+    let retry = harness
+        .post("/v1/signing_sessions", &access, &key, &jane_board_consent())
+        .await;
+    assert_eq!(retry.status(), 200);
+    assert!(retry.headers().get("idempotent-replayed").is_none());
+}
+
+#[tokio::test]
+async fn fail_next_any_route_hits_next_request() {
+    let harness = start().await;
+    let access = harness.jane().await;
+    harness
+        .control
+        .fail_next(matter_sandbox::RouteSelector::Any, 1, 500);
+    let (status, body) = problem(harness.get(DOC, &access).await).await;
+    assert_eq!(status, 500);
+    assert_eq!(body["code"], "infra_internal_error");
+    assert_eq!(harness.get(DOC, &access).await.status(), 200);
+}
