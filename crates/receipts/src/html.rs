@@ -16,7 +16,7 @@ use crate::view::{self, Block};
 /// compares the visible page with a fresh rendering only when the versions match.
 pub const HTML_RENDERER_VERSION: &str = "1";
 
-/// Id of the element that holds the embedded receipt JSON.
+/// Id of the element that contains the embedded receipt JSON.
 pub const EMBEDDED_JSON_ID: &str = "matter-receipt";
 
 const STYLE: &str = "
@@ -33,7 +33,7 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f2;padding:.75re
 .hash .whole{display:block;font-size:.8rem;color:#444}
 .summary{font-size:1.1rem}
 .mode-test{border:3px solid #b00020;color:#b00020;padding:.5rem .75rem;font-weight:700}
-.watermark{position:fixed;top:40%;left:0;right:0;text-align:center;font-size:9rem;font-weight:800;color:rgba(176,0,32,.12);transform:rotate(-30deg);pointer-events:none;z-index:0}
+.watermark{position:fixed;top:40%;left:0;right:0;text-align:center;font-size:9rem;font-weight:800;color:rgba(176,0,32,.12);transform:rotate(-30deg);pointer-events:none;z-index:10}
 @media print{body{background:#fff}main{padding:0}.watermark{position:fixed}}
 @media (max-width:40rem){dl{grid-template-columns:1fr}dt{margin-top:.5rem}}
 ";

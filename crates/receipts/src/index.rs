@@ -1,15 +1,15 @@
 //! The library index: one summary line per receipt in `<root>/index.json`, so
 //! listing and searching do not read every receipt file.
 //!
-//! The index is a cache. It records each receipt file's size and modification
-//! time, and [`crate::ReceiptStore::list`] re-reads only folders that appeared,
-//! disappeared or changed since; a missing or corrupt index is rebuilt from the
-//! receipt files.
+//! The index is a cache. [`crate::ReceiptStore::list`] compares only the
+//! folder names with it, so a listing costs one directory read and one index
+//! read. When folders appeared or disappeared, or the index is missing or
+//! corrupt, the index is refreshed from the receipt files, re-reading only
+//! those whose size or modification time changed.
 //!
-//! NOTE: a change is noticed by size and modification time only, so an edit
-//! that keeps the size within the file system's timestamp granularity is not
-//! seen until the next change to that folder. `load` and verification always
-//! read the file itself.
+//! NOTE: a `receipt.json` edited in place inside an existing folder is seen
+//! only after [`crate::ReceiptStore::rescan`] or the next change to the set of
+//! folders. `load` and verification always read the file itself.
 
 use std::path::PathBuf;
 

@@ -3,7 +3,7 @@
 //! krilla checks the PDF/UA-1 rules a writer can check (document title shown
 //! in the title bar, tagged content, Unicode mapping for every glyph, an
 //! outline) and fails the export otherwise. Every line of text is a tagged
-//! span inside a heading, paragraph or code element in reading order; the
+//! span inside a heading, paragraph or code element in reading order. The
 //! TEST watermark and page footers are artifacts. Fonts (DejaVu, see
 //! `fonts/README.md`) are embedded as subsets. The receipt JSON is attached as
 //! `matter-receipt.json`, so the PDF alone is enough to verify.

@@ -7,7 +7,7 @@
 //! fsync). Writers hold an exclusive lock on `<root>/.lock`, so the CLI and the
 //! desktop app can share one library.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
 
@@ -270,11 +270,15 @@ impl ReceiptStore {
 
     /// Lists receipts matching `filter` from the index, newest first.
     ///
-    /// The index is refreshed when folders were added, removed or changed
-    /// since it was written, and rebuilt when it is missing or corrupt.
+    /// Only folder names are compared with the index on each call (one
+    /// directory read, no per-file access), so listing stays fast. When
+    /// folders were added or removed since the index was written, the folders
+    /// whose `receipt.json` size or modification time changed are re-read; a
+    /// missing or corrupt index is rebuilt. An edit made in place inside an
+    /// existing folder is picked up by [`ReceiptStore::rescan`].
     /// Folders that cannot be read are listed in `unreadable` with the reason.
     pub fn list(&self, filter: &ReceiptFilter) -> Result<Listing, StoreError> {
-        let folders = self.scan_folders()?;
+        let names = self.scan_folder_names()?;
         let index_path = self.root.join(INDEX_FILE);
         let (index, mut refreshed) = match fs::read(&index_path) {
             Ok(bytes) => match IndexFile::parse(&bytes) {
@@ -296,7 +300,7 @@ impl ReceiptStore {
             Err(e) => return Err(StoreError::io("read", index_path, e)),
         };
 
-        let index = if refreshed.is_some() || !is_current(&index, &folders) {
+        let index = if refreshed.is_some() || !names_match(&index, &names) {
             let _lock = self.lock()?;
             // Another process may have refreshed the index while this one waited.
             let base = match fs::read(&index_path)
@@ -338,6 +342,40 @@ impl ReceiptStore {
             unreadable,
             refreshed,
         })
+    }
+
+    /// Re-reads every receipt folder whose `receipt.json` size or
+    /// modification time differs from the index, and returns how many folders
+    /// changed. Use it after files were edited in place, e.g. restored from a
+    /// backup.
+    pub fn rescan(&self) -> Result<usize, StoreError> {
+        let _lock = self.lock()?;
+        let index_path = self.root.join(INDEX_FILE);
+        let base = fs::read(&index_path)
+            .ok()
+            .and_then(|bytes| IndexFile::parse(&bytes).ok())
+            .unwrap_or_default();
+        let (rebuilt, changed) = self.refresh(base, &self.scan_folders()?);
+        self.write_index(&rebuilt)?;
+        tracing::info!(root = %self.root.display(), changed, "receipt index rescanned");
+        Ok(changed)
+    }
+
+    /// Returns the names of the folders under the root, skipping names that
+    /// start with `.` and plain files.
+    fn scan_folder_names(&self) -> Result<HashSet<String>, StoreError> {
+        let entries = fs::read_dir(&self.root)
+            .map_err(|e| StoreError::io("read the directory", self.root.clone(), e))?;
+        let mut names = HashSet::new();
+        for entry in entries {
+            let entry =
+                entry.map_err(|e| StoreError::io("read the directory", self.root.clone(), e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.starts_with('.') && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                names.insert(name);
+            }
+        }
+        Ok(names)
     }
 
     /// Returns every folder under the root with its `receipt.json` stamp, or
@@ -504,23 +542,11 @@ impl ReceiptStore {
     }
 }
 
-fn is_current(index: &IndexFile, folders: &HashMap<String, Result<FileStamp, String>>) -> bool {
-    if index.entries.len() + index.unreadable.len() != folders.len() {
-        return false;
-    }
-    let entries_current = index
-        .entries
-        .iter()
-        .all(|e| matches!(folders.get(&e.receipt_id), Some(Ok(stamp)) if *stamp == e.stamp()));
-    entries_current
-        && index
-            .unreadable
-            .iter()
-            .all(|u| match (folders.get(&u.name), u.stamp) {
-                (Some(Ok(stamp)), Some(recorded)) => *stamp == recorded,
-                (Some(Err(_)), None) => true,
-                _ => false,
-            })
+/// Returns whether the index covers exactly the folders in `names`.
+fn names_match(index: &IndexFile, names: &HashSet<String>) -> bool {
+    index.entries.len() + index.unreadable.len() == names.len()
+        && index.entries.iter().all(|e| names.contains(&e.receipt_id))
+        && index.unreadable.iter().all(|u| names.contains(&u.name))
 }
 
 /// Renders the PDF, turning a panic in the PDF writer into a failure so that

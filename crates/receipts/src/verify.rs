@@ -120,7 +120,7 @@ pub fn verify_receipt_at(
     let trust = match signature_check {
         Ok(()) => check_trust(receipt, keys),
         Err(reason) => Verdict::fail(format!(
-            "no key vouches for this receipt because its signature does not verify: {reason}"
+            "no key vouches for this receipt, because its signature cannot be checked or does not verify: {reason}"
         )),
     };
     (integrity, trust)

@@ -290,7 +290,8 @@ fn list_names_unreadable_folders() {
 #[test]
 fn list_keeps_unreadable_in_index() {
     let (_dir, store) = store_with(2);
-    fs::write(store.root().join("sgn_test1/receipt.json"), b"garbage").unwrap();
+    fs::create_dir(store.root().join("sgn_test9")).unwrap();
+    fs::write(store.root().join("sgn_test9/receipt.json"), b"garbage").unwrap();
     store.list(&ReceiptFilter::default()).unwrap();
     let second = store.list(&ReceiptFilter::default()).unwrap();
     assert_eq!(second.refreshed, None);
@@ -298,13 +299,15 @@ fn list_keeps_unreadable_in_index() {
 }
 
 #[test]
-fn list_notices_edited_file() {
+fn rescan_notices_edited_file() {
     let (_dir, store) = store_with(2);
     store.list(&ReceiptFilter::default()).unwrap();
     let path = store.root().join("sgn_test1/receipt.json");
     let mut value: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
     value["document"]["title"] = "Edited title, longer than before".into();
     fs::write(&path, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
+    let changed = store.rescan().unwrap();
+    assert_eq!(changed, 1);
     let listing = store.list(&ReceiptFilter::default()).unwrap();
     let entry = listing
         .entries
