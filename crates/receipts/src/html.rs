@@ -174,6 +174,22 @@ mod tests {
         );
     }
 
+    /// Verification compares an HTML receipt with a fresh rendering when the
+    /// page declares this layout version, so any change to the output must
+    /// come with a new [`HTML_RENDERER_VERSION`]; otherwise receipts written
+    /// earlier would fail integrity. Update the digest after bumping it.
+    #[test]
+    fn layout_change_needs_version_bump() {
+        use crate::testing::{signing_key, SampleReceipt};
+        let receipt = SampleReceipt::new(1).build(&signing_key(7));
+        let digest = crate::hash::sha256_hex(&render(&receipt).unwrap());
+        assert_eq!(HTML_RENDERER_VERSION, "1");
+        assert_eq!(
+            digest, "fbaadfa63e7c65efe1a27923ea2a125ce355e08b30e6df720d4ad91d28a2dc70",
+            "the HTML output changed: bump HTML_RENDERER_VERSION (unless only the sample receipt changed), then update this digest"
+        );
+    }
+
     #[test]
     fn embed_json_cannot_close_script() {
         let embedded = embed_json(br#"{"a":"</script><script>alert(1)</script>"}"#);
