@@ -79,13 +79,21 @@ impl ReceiptFile {
         let mut report = verify_json_bytes_as(self.kind, json, keys);
         if self.kind == ReceiptKind::Html && report.integrity.passed {
             if let Some(receipt) = &report.receipt {
+                let same_layout = std::str::from_utf8(&self.bytes)
+                    .ok()
+                    .and_then(html::declared_renderer_version)
+                    == Some(html::HTML_RENDERER_VERSION);
                 if let Some(failure) = check_html_page(&self.bytes, receipt) {
                     report.integrity = Verdict::fail(failure);
-                } else {
+                } else if same_layout {
                     report
                         .integrity
                         .reason
                         .push_str("; the visible page matches the embedded receipt");
+                } else {
+                    report.integrity.reason.push_str(
+                        "; the visible page uses another layout version and was not compared with the embedded receipt",
+                    );
                 }
             }
         }

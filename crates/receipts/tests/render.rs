@@ -350,3 +350,23 @@ fn pdf_with_damaged_bytes_never_panics() {
         }
     }
 }
+
+#[test]
+fn html_other_layout_version_verifies_json_only() {
+    let s = saved(|_| {});
+    let html = fs::read_to_string(&s.html).unwrap();
+    let edited = html.replace("content=\"1\">", "content=\"0\">").replacen(
+        "You approve the issuance",
+        "You approve nothing and the issuance",
+        1,
+    );
+    assert_ne!(edited, html);
+    fs::write(&s.html, edited).unwrap();
+    let report = verify_path(&s.html, &s.keys);
+    assert!(report.integrity.passed, "{}", report.integrity.reason);
+    assert!(
+        report.integrity.reason.contains("was not compared"),
+        "{}",
+        report.integrity.reason
+    );
+}
