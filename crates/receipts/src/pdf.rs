@@ -37,6 +37,14 @@ use crate::view::{self, Block};
 /// File name of the receipt JSON attached to the PDF.
 pub const ATTACHMENT_NAME: &str = "matter-receipt.json";
 
+/// Version of this PDF layout, written in the document's keywords as
+/// `matter-receipt-renderer=<version>`. Verification compares a PDF with a
+/// fresh rendering only when the versions match, so any change to the output
+/// (layout, fonts, or a krilla update) needs a new version.
+pub const PDF_RENDERER_VERSION: &str = "1";
+
+const RENDERER_KEYWORD_PREFIX: &str = "matter-receipt-renderer=";
+
 static SANS: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 static SANS_BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 static MONO: &[u8] = include_bytes!("../fonts/DejaVuSansMono.ttf");
@@ -461,6 +469,9 @@ fn draw(receipt: &Receipt, faces: &Faces, layout: Layout) -> Result<Vec<u8>, Pdf
             .description(view::summary(receipt))
             .creator(format!("{} {}", receipt.app.name, receipt.app.version))
             .authors(vec![receipt.typed_name.clone()])
+            .keywords(vec![format!(
+                "{RENDERER_KEYWORD_PREFIX}{PDF_RENDERER_VERSION}"
+            )])
             .creation_date(signed),
     );
     document
@@ -614,6 +625,22 @@ fn pdf_date(time: OffsetDateTime) -> DateTime {
     date
 }
 
+/// Returns the layout version a receipt PDF declares in its keywords, if any.
+pub(crate) fn declared_renderer_version(bytes: &[u8]) -> Option<String> {
+    let document = lopdf::Document::load_mem(bytes).ok()?;
+    let info = document.trailer.get(b"Info").ok()?;
+    let info = match info.as_reference() {
+        Ok(reference) => document.get_object(reference).ok()?,
+        Err(_) => info,
+    };
+    let keywords = info.as_dict().ok()?.get(b"Keywords").ok()?.as_str().ok()?;
+    let keywords = String::from_utf8_lossy(keywords);
+    keywords
+        .split([',', ';', ' '])
+        .find_map(|word| word.trim().strip_prefix(RENDERER_KEYWORD_PREFIX))
+        .map(str::to_owned)
+}
+
 /// Extracts the attached receipt JSON from PDF bytes.
 pub(crate) fn extract_json(bytes: &[u8]) -> Result<Vec<u8>, String> {
     const MAX_JSON: usize = 16 * 1024 * 1024;
@@ -675,6 +702,31 @@ mod tests {
         let faces = faces().unwrap();
         assert_eq!(displayable(&faces.sans, "a\u{738B}b"), "a[U+738B]b");
         assert_eq!(displayable(&faces.sans, "é"), "é");
+    }
+
+    /// See [`PDF_RENDERER_VERSION`]: update the digest only after bumping it
+    /// (or when only the sample receipt changed).
+    #[test]
+    fn layout_change_needs_version_bump() {
+        use crate::testing::{signing_key, SampleReceipt};
+        let receipt = SampleReceipt::new(1).build(&signing_key(7));
+        let digest = crate::hash::sha256_hex(&render(&receipt).unwrap());
+        assert_eq!(PDF_RENDERER_VERSION, "1");
+        assert_eq!(
+            digest, "31a15a4264b5920603be03085b48b464fbd22134378f2f14850c046e510b1874",
+            "the PDF output changed: bump PDF_RENDERER_VERSION (unless only the sample receipt changed), then update this digest"
+        );
+    }
+
+    #[test]
+    fn declared_version_is_read_back() {
+        use crate::testing::{signing_key, SampleReceipt};
+        let receipt = SampleReceipt::new(1).build(&signing_key(7));
+        let bytes = render(&receipt).unwrap();
+        assert_eq!(
+            declared_renderer_version(&bytes).as_deref(),
+            Some(PDF_RENDERER_VERSION)
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::keys::TrustedKeys;
 use crate::model::Receipt;
+use crate::store::render_pdf;
 use crate::verify::{verify_json_bytes_as, ReceiptKind, Verdict, VerificationReport};
 use crate::{html, pdf};
 
@@ -97,12 +98,10 @@ impl ReceiptFile {
                 }
             }
         }
-        // NOTE: for a PDF only the attached JSON is verified; the visible
-        // pages are not compared with it, so the report says so.
         if self.kind == ReceiptKind::Pdf && report.integrity.passed {
-            report.integrity.reason.push_str(
-                "; this verifies the JSON attached to the PDF, not the text drawn on its pages",
-            );
+            if let Some(receipt) = &report.receipt {
+                check_pdf_pages(&self.bytes, receipt, &mut report.integrity);
+            }
         }
         report
     }
@@ -121,6 +120,35 @@ fn check_html_page(bytes: &[u8], receipt: &Receipt) -> Option<String> {
         None
     } else {
         Some("the embedded receipt verifies, but the visible HTML page was changed after it was written: it differs from the page this receipt renders to".into())
+    }
+}
+
+/// Compares a receipt PDF of the current layout version with a fresh
+/// rendering of its attached receipt, so an edit to the drawn text, an added
+/// annotation or an incremental update fails integrity. krilla's output is
+/// byte-for-byte deterministic for the same receipt, fonts and version.
+fn check_pdf_pages(bytes: &[u8], receipt: &Receipt, integrity: &mut Verdict) {
+    let declared = std::panic::catch_unwind(|| pdf::declared_renderer_version(bytes))
+        .ok()
+        .flatten();
+    if declared.as_deref() != Some(pdf::PDF_RENDERER_VERSION) {
+        integrity.reason.push_str(
+            "; the pages use another layout version and were not compared with the attached receipt",
+        );
+        return;
+    }
+    match render_pdf(receipt) {
+        Ok(expected) if expected == bytes => integrity
+            .reason
+            .push_str("; the pages match the attached receipt"),
+        Ok(_) => {
+            *integrity = Verdict::fail(
+                "the attached receipt verifies, but the PDF was changed after it was written: it differs from the PDF this receipt renders to",
+            )
+        }
+        Err(error) => integrity
+            .reason
+            .push_str(&format!("; the pages could not be compared: {error}")),
     }
 }
 

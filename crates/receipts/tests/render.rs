@@ -370,3 +370,37 @@ fn html_other_layout_version_verifies_json_only() {
         report.integrity.reason
     );
 }
+
+#[test]
+fn pdf_changed_after_writing_fails_integrity() {
+    let s = saved(|_| {});
+    let mut bytes = fs::read(&s.pdf).unwrap();
+    // An incremental update, as a viewer appends when it saves an annotation.
+    bytes.extend_from_slice(b"\n% edited by a viewer\n%%EOF\n");
+    fs::write(&s.pdf, &bytes).unwrap();
+    let report = verify_path(&s.pdf, &s.keys);
+    assert!(!report.integrity.passed);
+    assert!(
+        report
+            .integrity
+            .reason
+            .contains("PDF was changed after it was written"),
+        "{}",
+        report.integrity.reason
+    );
+    assert!(report.trust.passed, "{}", report.trust.reason);
+}
+
+#[test]
+fn pdf_pages_match_attached_receipt() {
+    let s = saved(|_| {});
+    let report = verify_path(&s.pdf, &s.keys);
+    assert!(
+        report
+            .integrity
+            .reason
+            .contains("the pages match the attached receipt"),
+        "{}",
+        report.integrity.reason
+    );
+}
