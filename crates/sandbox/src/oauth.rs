@@ -140,6 +140,11 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
 }
 
 fn error_page(status: StatusCode, error: &str, message: &str) -> Response {
+    tracing::info!(
+        error,
+        status = status.as_u16(),
+        "authorization request rejected"
+    );
     page(
         status,
         "Sign-in request rejected",
@@ -282,6 +287,11 @@ pub async fn authorize(
     // From here on the redirect URI is registered, so errors go back to it (RFC 6749 §4.1.2.1).
     let state = param("state").unwrap_or("");
     let fail = |error: &str, description: &str| {
+        tracing::info!(
+            error,
+            description,
+            "authorization request rejected; redirecting the error"
+        );
         let mut pairs = vec![("error", error), ("error_description", description)];
         if !state.is_empty() {
             pairs.push(("state", state));
@@ -490,6 +500,7 @@ pub async fn consent(
 // ---- token -----------------------------------------------------------------------------
 
 fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
+    tracing::info!(error, description, "token or userinfo request rejected");
     let mut response = (
         status,
         Json(json!({"error": error, "error_description": description})),

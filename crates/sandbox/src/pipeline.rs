@@ -93,6 +93,9 @@ impl HeaderNameExt for HeaderName {
 }
 
 /// One entry of the idempotency store.
+///
+/// NOTE: entries live as long as the sandbox, where Matter documents 24 hours; a test that
+/// needs an expired key must use a new key instead.
 #[derive(Debug)]
 pub struct IdempotencyEntry {
     fingerprint: [u8; 32],
@@ -464,6 +467,9 @@ fn body_too_large() -> Problem {
     )
 }
 
+/// Counts the request against the configured window.
+///
+/// NOTE: one window covers every credential, while Matter documents limits per key or token.
 fn check_rate_limit(app: &App) -> Result<(), Problem> {
     let now_ms = app.clock.now_ms();
     let mut store = app.store();
