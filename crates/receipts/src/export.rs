@@ -14,7 +14,7 @@ use crate::index::ReceiptFilter;
 use crate::model::Receipt;
 use crate::store::{render_pdf, ReceiptStore, HTML_FILE, JSON_FILE, PDF_FILE};
 
-/// What [`ReceiptStore::export_all`] wrote.
+/// Result of [`ReceiptStore::export_all`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArchiveSummary {
     pub path: PathBuf,

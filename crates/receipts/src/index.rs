@@ -219,7 +219,7 @@ pub struct Listing {
     pub entries: Vec<IndexEntry>,
     /// Receipt folders that could not be read, with the reason, whatever the filter.
     pub unreadable: Vec<(PathBuf, String)>,
-    /// Why the index was rebuilt or refreshed during this call, if it was.
+    /// Reason the index was rebuilt or refreshed during this call, if it was.
     pub refreshed: Option<String>,
 }
 

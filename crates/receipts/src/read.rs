@@ -152,8 +152,9 @@ fn check_pdf_pages(bytes: &[u8], receipt: &Receipt, integrity: &mut Verdict) {
     }
 }
 
-/// Reads and verifies a receipt file in any of its forms. Never panics on bad
-/// input: an unreadable file fails both verdicts with the reason.
+/// Reads and verifies a receipt file in any of its forms. A file that cannot
+/// be read as a receipt fails both verdicts with the reason. The PDF parser
+/// and writer run under `catch_unwind`, so a panic in them becomes a verdict.
 pub fn verify_path(path: &Path, keys: &TrustedKeys) -> VerificationReport {
     match ReceiptFile::read(path) {
         Ok(file) => file.verify(keys),

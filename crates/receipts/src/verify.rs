@@ -164,6 +164,7 @@ fn check_signature(receipt: &Receipt) -> Result<(), String> {
             receipt.format_version
         ));
     }
+
     let server = &receipt.server_receipt;
     let key = &receipt.signing_key;
     if server.alg != "Ed25519" {
@@ -184,6 +185,7 @@ fn check_signature(receipt: &Receipt) -> Result<(), String> {
             key.kid, server.kid
         ));
     }
+
     let key_bytes: [u8; 32] = URL_SAFE_NO_PAD
         .decode(&key.public_key)
         .map_err(|e| format!("signing_key.public_key is not base64url without padding: {e}"))?
@@ -196,6 +198,7 @@ fn check_signature(receipt: &Receipt) -> Result<(), String> {
         })?;
     let verifying_key = VerifyingKey::from_bytes(&key_bytes)
         .map_err(|e| format!("signing_key.public_key is not a valid Ed25519 public key: {e}"))?;
+
     let signature_bytes: [u8; 64] = URL_SAFE_NO_PAD
         .decode(&server.signature)
         .map_err(|e| format!("server_receipt.signature is not base64url without padding: {e}"))?
@@ -207,6 +210,7 @@ fn check_signature(receipt: &Receipt) -> Result<(), String> {
             )
         })?;
     let signature = Signature::from_bytes(&signature_bytes);
+
     if !server.payload.is_object() {
         return Err(format!(
             "server_receipt.payload is {}, expected an object",
