@@ -1,7 +1,9 @@
 //! The sandbox's fixed signing keys: RS256 for ID tokens and Ed25519 for receipts.
 //!
-//! All keys are sandbox-only test keys, committed or derived from fixed seeds so that
-//! start-up is fast and every run publishes the same JWKS and matter-keys.json.
+//! The RSA key and the test-mode receipt key are sandbox-only test keys, committed or derived
+//! from a fixed seed, so that start-up is fast and every run publishes the same JWKS and
+//! matter-keys.json. Anyone can sign with them. The live-mode receipt key is only a public
+//! key: nobody holds its private half, so nothing signed by anyone can verify under it.
 
 use std::sync::OnceLock;
 
@@ -28,8 +30,18 @@ pub const RECEIPT_LIVE_KID: &str = "matter-sandbox-live-2026";
 
 const RECEIPT_TEST_SEED_LABEL: &[u8] =
     b"matter-sandbox receipt key, test mode, 2026 (sandbox only)";
-const RECEIPT_LIVE_SEED_LABEL: &[u8] =
-    b"matter-sandbox receipt key, live mode, 2026 (sandbox only)";
+
+/// Public half of the live-mode receipt key listed under `live`.
+///
+/// The key pair was generated once with `openssl genpkey -algorithm ed25519`, the public key
+/// was copied here and the private half was destroyed at once, never stored or committed.
+/// The sandbox can therefore never sign with this key, and neither can anyone else: a client
+/// that wrongly trusts the sandbox's `live` list still cannot be shown a forged live receipt.
+/// Never replace this with a key derived from a seed, a label or anything else public.
+const RECEIPT_LIVE_PUBLIC_KEY: [u8; 32] = [
+    0xf8, 0xb5, 0x2e, 0x6d, 0x8a, 0x14, 0x74, 0x23, 0xe6, 0x74, 0xe6, 0xae, 0xfc, 0x33, 0xa1, 0x1b,
+    0x9a, 0xc2, 0x7e, 0xc3, 0x94, 0xc9, 0x7a, 0x56, 0x17, 0xa8, 0x87, 0xc8, 0x13, 0x9b, 0x02, 0x0d,
+];
 
 /// The loaded key set, shared by every sandbox in the process.
 pub struct Keys {
@@ -53,7 +65,8 @@ pub fn keys() -> &'static Keys {
             rsa_modulus,
             rsa_exponent,
             receipt_test: seeded_ed25519(RECEIPT_TEST_SEED_LABEL),
-            receipt_live_public: seeded_ed25519(RECEIPT_LIVE_SEED_LABEL).verifying_key(),
+            receipt_live_public: VerifyingKey::from_bytes(&RECEIPT_LIVE_PUBLIC_KEY)
+                .expect("the committed live public key is a valid Ed25519 point"),
         }
     })
 }

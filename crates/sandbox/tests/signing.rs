@@ -21,6 +21,38 @@ fn sign_body(packet_hash: &str) -> Value {
     })
 }
 
+/// Fetches `/.well-known/matter-keys.json`.
+async fn matter_keys(harness: &Harness) -> Value {
+    harness
+        .http
+        .get(harness.sandbox.keys_url())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Opens Jane's board-consent session and spends its token on the sign call.
+async fn sign_board_as_jane(harness: &Harness, access: &str) -> reqwest::Response {
+    let (_, session) = harness.open_session(access, &jane_board_consent()).await;
+    let token = session["signature_token"].as_str().unwrap();
+    let hash = session["disclosure_packet_hash"].as_str().unwrap();
+    harness.post_new(SIGN_BOARD, token, &sign_body(hash)).await
+}
+
+/// Returns the signed bytes (JCS of the receipt payload) and the receipt's Ed25519 signature.
+fn receipt_message(signature: &Value) -> (Vec<u8>, Signature) {
+    let canonical = serde_json_canonicalizer::to_vec(&signature["receipt"]["payload"]).unwrap();
+    let sig_bytes: [u8; 64] = URL_SAFE_NO_PAD
+        .decode(signature["receipt"]["signature"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    (canonical, Signature::from_bytes(&sig_bytes))
+}
+
 async fn sign_with(
     harness: &Harness,
     path: &str,
@@ -478,10 +510,7 @@ async fn consent_input_is_validated() {
 async fn sign_returns_receipt_that_verifies() {
     let harness = start().await;
     let access = harness.jane().await;
-    let (_, session) = harness.open_session(&access, &jane_board_consent()).await;
-    let token = session["signature_token"].as_str().unwrap();
-    let hash = session["disclosure_packet_hash"].as_str().unwrap();
-    let response = harness.post_new(SIGN_BOARD, token, &sign_body(hash)).await;
+    let response = sign_board_as_jane(&harness, &access).await;
     assert_eq!(response.status(), 200);
     let request_id = response.headers()["matter-request-id"]
         .to_str()
@@ -501,15 +530,7 @@ async fn sign_returns_receipt_that_verifies() {
     );
     assert_eq!(signature["receipt"]["alg"], "Ed25519");
 
-    let keys: Value = harness
-        .http
-        .get(harness.sandbox.keys_url())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let keys = matter_keys(&harness).await;
     let kid = signature["receipt"]["kid"].as_str().unwrap();
     let key = keys["test"]
         .as_array()
@@ -528,13 +549,7 @@ async fn sign_returns_receipt_that_verifies() {
         .try_into()
         .unwrap();
     let verifying = VerifyingKey::from_bytes(&public).unwrap();
-    let canonical = serde_json_canonicalizer::to_vec(&signature["receipt"]["payload"]).unwrap();
-    let sig_bytes: [u8; 64] = URL_SAFE_NO_PAD
-        .decode(signature["receipt"]["signature"].as_str().unwrap())
-        .unwrap()
-        .try_into()
-        .unwrap();
-    let ed_signature = Signature::from_bytes(&sig_bytes);
+    let (canonical, ed_signature) = receipt_message(&signature);
     assert!(verifying.verify(&canonical, &ed_signature).is_ok());
     let mut tampered = signature["receipt"]["payload"].clone();
     tampered["electronic_signature_text"] = json!("Someone Else");
@@ -550,6 +565,51 @@ async fn sign_returns_receipt_that_verifies() {
     assert_eq!(document["execution_status"], "executed");
     assert_eq!(document["signatures"][0]["legal_basis"], "esra_consent");
     assert_eq!(document["signatures"][0]["id"], signature["id"]);
+}
+
+#[tokio::test]
+async fn receipt_never_verifies_under_a_live_key() {
+    let harness = start().await;
+    let access = harness.jane().await;
+    let response = sign_board_as_jane(&harness, &access).await;
+    assert_eq!(response.status(), 200);
+    let signature: Value = response.json().await.unwrap();
+    let keys = matter_keys(&harness).await;
+    let (canonical, ed_signature) = receipt_message(&signature);
+    let live = keys["live"].as_array().unwrap();
+    assert!(!live.is_empty(), "the sandbox lists a live key");
+    let test_keys: Vec<&Value> = keys["test"].as_array().unwrap().iter().collect();
+    for key in live {
+        let x = key["x"].as_str().unwrap();
+        assert!(
+            test_keys.iter().all(|test| test["x"] != x),
+            "live key {} is also a test key",
+            key["kid"]
+        );
+        let public: [u8; 32] = URL_SAFE_NO_PAD.decode(x).unwrap().try_into().unwrap();
+        let verifying = VerifyingKey::from_bytes(&public).unwrap();
+        assert!(
+            verifying.verify(&canonical, &ed_signature).is_err(),
+            "receipt verifies under live key {}",
+            key["kid"]
+        );
+        assert_ne!(signature["receipt"]["kid"], key["kid"]);
+    }
+}
+
+#[tokio::test]
+async fn live_key_is_not_derived_from_a_public_label() {
+    // An earlier sandbox derived its live key as SHA-256 of this label, so anyone could sign
+    // with it; the key listed now must not be that one (its private half is unknown).
+    let harness = start().await;
+    let keys = matter_keys(&harness).await;
+    let seed: [u8; 32] =
+        Sha256::digest(b"matter-sandbox receipt key, live mode, 2026 (sandbox only)").into();
+    let derived = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
+    let derived = URL_SAFE_NO_PAD.encode(derived.as_bytes());
+    for key in keys["live"].as_array().unwrap() {
+        assert_ne!(key["x"].as_str().unwrap(), derived);
+    }
 }
 
 #[tokio::test]
