@@ -499,17 +499,29 @@ pub async fn consent(
 
 // ---- token -----------------------------------------------------------------------------
 
+/// Marks a token-endpoint answer as never to be cached (RFC 6749 §5.1: `Cache-Control:
+/// no-store` and `Pragma: no-cache` on every response that carries tokens or credentials).
+fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// A successful token response: the issued tokens as JSON, never cached.
+fn token_success(body: Value) -> Response {
+    no_store(Json(body).into_response())
+}
+
 fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
     tracing::info!(error, description, "token or userinfo request rejected");
-    let mut response = (
-        status,
-        Json(json!({"error": error, "error_description": description})),
+    no_store(
+        (
+            status,
+            Json(json!({"error": error, "error_description": description})),
+        )
+            .into_response(),
     )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 fn pkce_matches(verifier: &str, challenge: &str) -> bool {
@@ -628,7 +640,7 @@ fn exchange_code(app: &App, form: &HashMap<String, String>) -> Response {
         stored.issued_access = Some(issued.access_token.clone());
         stored.issued_family = issued.family;
     }
-    Json(issued.body).into_response()
+    token_success(issued.body)
 }
 
 fn refresh(app: &App, form: &HashMap<String, String>) -> Response {
@@ -693,7 +705,7 @@ fn refresh(app: &App, form: &HashMap<String, String>) -> Response {
         include_auth_time,
         Some(old.family),
     );
-    Json(issued.body).into_response()
+    token_success(issued.body)
 }
 
 struct Issued {

@@ -355,16 +355,7 @@ async fn consent_without_the_sign_in_cookie_is_rejected() {
 async fn wrong_pkce_verifier_is_invalid_grant() {
     let harness = start().await;
     let pkce = Pkce::new();
-    let redirect = harness
-        .authorize_with(
-            &SandboxBrowser::new(),
-            &pkce,
-            &[],
-            seed::JANE_EMAIL,
-            seed::JANE_PASSWORD,
-        )
-        .await;
-    let code = query_param(&redirect, "code").unwrap();
+    let code = harness.jane_code(&pkce).await;
     let response = harness.exchange(&code, &Pkce::new().verifier).await;
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
@@ -379,16 +370,7 @@ async fn wrong_pkce_verifier_is_invalid_grant() {
 async fn token_exchange_requires_matching_redirect_uri() {
     let harness = start().await;
     let pkce = Pkce::new();
-    let redirect = harness
-        .authorize_with(
-            &SandboxBrowser::new(),
-            &pkce,
-            &[],
-            seed::JANE_EMAIL,
-            seed::JANE_PASSWORD,
-        )
-        .await;
-    let code = query_param(&redirect, "code").unwrap();
+    let code = harness.jane_code(&pkce).await;
     let response = harness
         .http
         .post(harness.url("/oauth/token"))
@@ -439,16 +421,7 @@ async fn token_endpoint_rejects_unknown_client_and_grant() {
 async fn code_reuse_fails_and_revokes_tokens() {
     let harness = start().await;
     let pkce = Pkce::new();
-    let redirect = harness
-        .authorize_with(
-            &SandboxBrowser::new(),
-            &pkce,
-            &[],
-            seed::JANE_EMAIL,
-            seed::JANE_PASSWORD,
-        )
-        .await;
-    let code = query_param(&redirect, "code").unwrap();
+    let code = harness.jane_code(&pkce).await;
     let first = harness.exchange(&code, &pkce.verifier).await;
     assert_eq!(first.status(), 200);
     let first: Value = first.json().await.unwrap();
@@ -467,20 +440,44 @@ async fn code_reuse_fails_and_revokes_tokens() {
     );
 }
 
+fn assert_not_cacheable(response: &reqwest::Response, what: &str) {
+    let headers = response.headers();
+    assert_eq!(
+        headers.get("cache-control").map(|v| v.to_str().unwrap()),
+        Some("no-store"),
+        "{what}: Cache-Control"
+    );
+    assert_eq!(
+        headers.get("pragma").map(|v| v.to_str().unwrap()),
+        Some("no-cache"),
+        "{what}: Pragma"
+    );
+}
+
+#[tokio::test]
+async fn token_responses_are_never_cached() {
+    let harness = start().await;
+    let pkce = Pkce::new();
+    let code = harness.jane_code(&pkce).await;
+    let exchanged = harness.exchange(&code, &pkce.verifier).await;
+    assert_eq!(exchanged.status(), 200);
+    assert_not_cacheable(&exchanged, "code exchange");
+    let exchanged: Value = exchanged.json().await.unwrap();
+    let refreshed = harness
+        .refresh(exchanged["refresh_token"].as_str().unwrap())
+        .await;
+    assert_eq!(refreshed.status(), 200);
+    assert_not_cacheable(&refreshed, "refresh");
+    let rejected = harness.refresh("clk_refresh_unknown").await;
+    assert_eq!(rejected.status(), 400);
+    assert_not_cacheable(&rejected, "token error");
+}
+
 #[tokio::test]
 async fn code_expires_after_ten_minutes() {
     let harness = start().await;
     let pkce = Pkce::new();
-    let redirect = harness
-        .authorize_with(
-            &SandboxBrowser::new(),
-            &pkce,
-            &[],
-            seed::JANE_EMAIL,
-            seed::JANE_PASSWORD,
-        )
-        .await;
-    let code = query_param(&redirect, "code").unwrap();
+    let code = harness.jane_code(&pkce).await;
     harness.control.advance_clock(Duration::from_secs(600));
     let response = harness.exchange(&code, &pkce.verifier).await;
     assert_eq!(response.status(), 400);

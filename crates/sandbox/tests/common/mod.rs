@@ -119,6 +119,20 @@ impl Harness {
             .expect("authorize completes")
     }
 
+    /// Signs Jane in with a fresh browser and returns the authorization code, not exchanged.
+    pub async fn jane_code(&self, pkce: &Pkce) -> String {
+        let redirect = self
+            .authorize_with(
+                &SandboxBrowser::new(),
+                pkce,
+                &[],
+                seed::JANE_EMAIL,
+                seed::JANE_PASSWORD,
+            )
+            .await;
+        query_param(&redirect, "code").expect("redirect carries a code")
+    }
+
     pub async fn exchange(&self, code: &str, verifier: &str) -> reqwest::Response {
         self.http
             .post(self.url("/oauth/token"))
