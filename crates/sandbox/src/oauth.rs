@@ -490,8 +490,7 @@ pub async fn consent(
             auth_time: session.signed_in_at,
             created_at: app.clock.now(),
             used: false,
-            issued_access: None,
-            issued_family: None,
+            issued_grant: None,
         },
     );
     redirect_with(&request.redirect_uri, &[("code", &code), ("state", &state)])
@@ -583,18 +582,10 @@ fn exchange_code(app: &App, form: &HashMap<String, String>) -> Response {
         );
     };
     if grant.used {
-        // RFC 6749 §4.1.2: a reused code revokes the tokens issued from it.
-        if let Some(access) = &grant.issued_access {
-            if let Some(token) = store.access_tokens.get_mut(access) {
-                token.revoked = true;
-            }
-        }
-        if let Some(family) = grant.issued_family {
-            for token in store.refresh_tokens.values_mut() {
-                if token.family == family {
-                    token.active = false;
-                }
-            }
+        // RFC 6749 §4.1.2: a reused code revokes every token issued from it, including the
+        // access and refresh tokens that later refreshes issued.
+        if let Some(issued) = grant.issued_grant {
+            store.revoke_grant(issued);
         }
         tracing::warn!("authorization code presented twice; its tokens are revoked");
         return token_error(
@@ -637,8 +628,7 @@ fn exchange_code(app: &App, form: &HashMap<String, String>) -> Response {
     );
     if let Some(stored) = store.codes.get_mut(code) {
         stored.used = true;
-        stored.issued_access = Some(issued.access_token.clone());
-        stored.issued_family = issued.family;
+        stored.issued_grant = Some(issued.grant);
     }
     token_success(issued.body)
 }
@@ -660,13 +650,13 @@ fn refresh(app: &App, form: &HashMap<String, String>) -> Response {
         );
     };
     if !old.active {
-        // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole family.
-        for token in store.refresh_tokens.values_mut() {
-            if token.family == old.family {
-                token.active = false;
-            }
-        }
-        tracing::warn!("rotated refresh token presented again; its family is revoked");
+        // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole grant, the
+        // access tokens it issued as well as the refresh tokens.
+        store.revoke_grant(old.grant);
+        tracing::warn!(
+            grant = old.grant,
+            "rotated refresh token presented again; its grant is revoked"
+        );
         return token_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
@@ -703,15 +693,14 @@ fn refresh(app: &App, form: &HashMap<String, String>) -> Response {
         old.auth_time,
         None,
         include_auth_time,
-        Some(old.family),
+        Some(old.grant),
     );
     token_success(issued.body)
 }
 
 struct Issued {
     body: Value,
-    access_token: String,
-    family: Option<u64>,
+    grant: u64,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -723,9 +712,13 @@ fn issue_tokens(
     auth_time: i64,
     nonce: Option<&str>,
     include_auth_time: bool,
-    family: Option<u64>,
+    grant: Option<u64>,
 ) -> Issued {
     let now = app.clock.now();
+    let grant = grant.unwrap_or_else(|| {
+        store.next_grant += 1;
+        store.next_grant
+    });
     let access_token = random_secret("oat_");
     store.access_tokens.insert(
         access_token.clone(),
@@ -735,6 +728,7 @@ fn issue_tokens(
             auth_time,
             expires_at: now + TOKEN_TTL_SECONDS,
             revoked: false,
+            grant,
         },
     );
     let mut body = json!({
@@ -743,12 +737,7 @@ fn issue_tokens(
         "expires_in": TOKEN_TTL_SECONDS,
         "scope": scope.join(" "),
     });
-    let mut issued_family = None;
     if scope.iter().any(|scope| scope == "offline_access") {
-        let family = family.unwrap_or_else(|| {
-            store.next_family += 1;
-            store.next_family
-        });
         let refresh_token = random_secret("clk_refresh_");
         store.refresh_tokens.insert(
             refresh_token.clone(),
@@ -756,12 +745,11 @@ fn issue_tokens(
                 user_id: user_id.to_owned(),
                 scope: scope.to_vec(),
                 auth_time,
-                family,
+                grant,
                 active: true,
             },
         );
         body["refresh_token"] = json!(refresh_token);
-        issued_family = Some(family);
     }
     if scope.iter().any(|scope| scope == "openid") {
         let user = store.user(user_id);
@@ -792,11 +780,7 @@ fn issue_tokens(
         }
         body["id_token"] = json!(keys().sign_jwt(&claims));
     }
-    Issued {
-        body,
-        access_token,
-        family: issued_family,
-    }
+    Issued { body, grant }
 }
 
 // ---- userinfo --------------------------------------------------------------------------

@@ -217,9 +217,9 @@ pub struct CodeGrant {
     pub auth_time: i64,
     pub created_at: i64,
     pub used: bool,
-    /// Tokens issued from this code, revoked if the code is presented again.
-    pub issued_access: Option<String>,
-    pub issued_family: Option<u64>,
+    /// The grant whose tokens this code issued; every one of them (access tokens from later
+    /// refreshes included) is revoked if the code is presented again.
+    pub issued_grant: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -230,6 +230,8 @@ pub struct AccessToken {
     pub auth_time: i64,
     pub expires_at: i64,
     pub revoked: bool,
+    /// The grant (one code exchange and every refresh after it) that issued this token.
+    pub grant: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -237,7 +239,8 @@ pub struct RefreshToken {
     pub user_id: String,
     pub scope: Vec<String>,
     pub auth_time: i64,
-    pub family: u64,
+    /// The grant, shared with the access tokens it issued: one rotated refresh family.
+    pub grant: u64,
     pub active: bool,
 }
 
@@ -321,7 +324,7 @@ pub struct Store {
     pub codes: HashMap<String, CodeGrant>,
     pub access_tokens: HashMap<String, AccessToken>,
     pub refresh_tokens: HashMap<String, RefreshToken>,
-    pub next_family: u64,
+    pub next_grant: u64,
     pub interactive_sign_ins: u64,
     pub request_log: Vec<LoggedRequest>,
     /// Start (unix ms) and request count of the current rate-limit window.
@@ -331,6 +334,21 @@ pub struct Store {
 }
 
 impl Store {
+    /// Revokes every access and refresh token of `grant`: the answer to a reused code or a
+    /// reused rotated-out refresh token (RFC 6749 §4.1.2, RFC 9700 §4.14.2).
+    pub fn revoke_grant(&mut self, grant: u64) {
+        for token in self.access_tokens.values_mut() {
+            if token.grant == grant {
+                token.revoked = true;
+            }
+        }
+        for token in self.refresh_tokens.values_mut() {
+            if token.grant == grant {
+                token.active = false;
+            }
+        }
+    }
+
     pub fn seeded(config: &SandboxConfig) -> Store {
         let mut consents = Vec::new();
         let mut stakeholders = BTreeMap::new();
@@ -375,7 +393,7 @@ impl Store {
             codes: HashMap::new(),
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
-            next_family: 1,
+            next_grant: 1,
             interactive_sign_ins: 0,
             request_log: Vec::new(),
             rate_window: (0, 0),

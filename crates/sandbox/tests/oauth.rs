@@ -417,6 +417,14 @@ async fn token_endpoint_rejects_unknown_client_and_grant() {
     assert_eq!(body["error"], "unsupported_grant_type");
 }
 
+/// Asserts that `access` no longer opens the API: 401 on a document read.
+async fn assert_access_revoked(harness: &Harness, access: &str, what: &str) {
+    let response = harness
+        .get("/v1/documents/doc_board_consent_2026", access)
+        .await;
+    assert_eq!(response.status(), 401, "{what} is revoked");
+}
+
 #[tokio::test]
 async fn code_reuse_fails_and_revokes_tokens() {
     let harness = start().await;
@@ -430,13 +438,63 @@ async fn code_reuse_fails_and_revokes_tokens() {
     let body: Value = second.json().await.unwrap();
     assert_eq!(body["error"], "invalid_grant");
     let access = first["access_token"].as_str().unwrap();
-    let after = harness
-        .get("/v1/documents/doc_board_consent_2026", access)
+    assert_access_revoked(&harness, access, "the code's access token").await;
+}
+
+#[tokio::test]
+async fn code_reuse_revokes_tokens_issued_by_later_refreshes() {
+    let harness = start().await;
+    let pkce = Pkce::new();
+    let code = harness.jane_code(&pkce).await;
+    let first: Value = harness
+        .exchange(&code, &pkce.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let refreshed = harness
+        .refresh(first["refresh_token"].as_str().unwrap())
+        .await;
+    assert_eq!(refreshed.status(), 200);
+    let refreshed: Value = refreshed.json().await.unwrap();
+    let refreshed_access = refreshed["access_token"].as_str().unwrap();
+    let before = harness
+        .get("/v1/documents/doc_board_consent_2026", refreshed_access)
         .await;
     assert_eq!(
-        after.status(),
-        401,
-        "tokens from a replayed code are revoked"
+        before.status(),
+        200,
+        "the refreshed token works before reuse"
+    );
+
+    let reused = harness.exchange(&code, &pkce.verifier).await;
+    assert_eq!(reused.status(), 400);
+    assert_access_revoked(&harness, refreshed_access, "the refreshed access token").await;
+    let refresh_after = harness
+        .refresh(refreshed["refresh_token"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        refresh_after.status(),
+        400,
+        "the rotated refresh token is revoked"
+    );
+}
+
+#[tokio::test]
+async fn another_grant_survives_code_reuse() {
+    let harness = start().await;
+    let other = harness.jane().await;
+    let pkce = Pkce::new();
+    let code = harness.jane_code(&pkce).await;
+    assert_eq!(harness.exchange(&code, &pkce.verifier).await.status(), 200);
+    assert_eq!(harness.exchange(&code, &pkce.verifier).await.status(), 400);
+    let response = harness
+        .get("/v1/documents/doc_board_consent_2026", &other)
+        .await;
+    assert_eq!(
+        response.status(),
+        200,
+        "a token from another sign-in stays valid"
     );
 }
 
@@ -489,14 +547,21 @@ async fn code_expires_after_ten_minutes() {
         .contains("expired"));
 }
 
+/// Signs Jane in and refreshes once; returns the first tokens and the refresh answer.
+async fn sign_in_and_refresh(harness: &Harness) -> (Tokens, Value) {
+    let tokens = harness.sign_in(seed::JANE_EMAIL, seed::JANE_PASSWORD).await;
+    let refreshed = harness
+        .refresh(tokens.refresh_token.as_deref().unwrap())
+        .await;
+    assert_eq!(refreshed.status(), 200, "the first refresh succeeds");
+    (tokens, refreshed.json().await.unwrap())
+}
+
 #[tokio::test]
 async fn refresh_rotates_and_old_token_fails() {
     let harness = start().await;
-    let tokens = harness.sign_in(seed::JANE_EMAIL, seed::JANE_PASSWORD).await;
-    let old = tokens.refresh_token.unwrap();
-    let refreshed = harness.refresh(&old).await;
-    assert_eq!(refreshed.status(), 200);
-    let refreshed: Value = refreshed.json().await.unwrap();
+    let (tokens, refreshed) = sign_in_and_refresh(&harness).await;
+    let old = tokens.refresh_token.clone().unwrap();
     let new = refreshed["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(new, old);
     assert!(new.starts_with("clk_refresh_"));
@@ -518,6 +583,27 @@ async fn refresh_rotates_and_old_token_fails() {
         400,
         "reuse revokes the rotated family"
     );
+}
+
+#[tokio::test]
+async fn refresh_reuse_revokes_every_access_token_of_the_grant() {
+    let harness = start().await;
+    let (tokens, refreshed) = sign_in_and_refresh(&harness).await;
+    let old = tokens.refresh_token.clone().unwrap();
+    let refreshed_access = refreshed["access_token"].as_str().unwrap();
+
+    let reused = harness.refresh(&old).await;
+    assert_eq!(reused.status(), 400);
+    assert_access_revoked(&harness, &tokens.access_token, "the first access token").await;
+    assert_access_revoked(&harness, refreshed_access, "the refreshed access token").await;
+    let userinfo = harness
+        .http
+        .get(harness.url("/oauth/userinfo"))
+        .bearer_auth(refreshed_access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(userinfo.status(), 401, "userinfo refuses a revoked token");
 }
 
 #[tokio::test]
