@@ -344,9 +344,18 @@ pub async fn authorize(
     let mut store = app.store();
     let existing_session =
         session_cookie(&headers).filter(|cookie| store.browser_sessions.contains_key(cookie));
-    if prompts.contains(&"none") && (existing_session.is_none() || force_login) {
+    if prompts.contains(&"none") {
+        // OpenID Connect Core §3.1.2.1: with prompt=none no sign-in or consent page may be
+        // shown. The sandbox never remembers consent, so a signed-in browser still needs the
+        // consent page: answer `consent_required` (§3.1.2.6) instead of showing it.
         drop(store);
-        return fail("login_required", "prompt=none but the user must sign in.");
+        if existing_session.is_none() || force_login {
+            return fail("login_required", "prompt=none but the user must sign in.");
+        }
+        return fail(
+            "consent_required",
+            "prompt=none but the user must approve access on the consent page.",
+        );
     }
     let request_id = random_id("ar_");
     let reuse_session = existing_session.filter(|_| !force_login);

@@ -675,16 +675,7 @@ async fn refresh_keeps_interactive_sign_in_time() {
 #[tokio::test]
 async fn session_cookie_skips_form_unless_prompt_login() {
     let harness = start().await;
-    let browser = SandboxBrowser::new();
-    harness
-        .authorize_with(
-            &browser,
-            &Pkce::new(),
-            &[],
-            seed::JANE_EMAIL,
-            seed::JANE_PASSWORD,
-        )
-        .await;
+    let browser = harness.signed_in_browser().await;
     assert_eq!(harness.control.interactive_sign_ins(), 1);
     harness
         .authorize_with(&browser, &Pkce::new(), &[], seed::JANE_EMAIL, "not-used")
@@ -707,18 +698,34 @@ async fn session_cookie_skips_form_unless_prompt_login() {
 }
 
 #[tokio::test]
-async fn cookie_sign_in_keeps_original_auth_time() {
+async fn prompt_none_with_session_redirects_consent_required() {
     let harness = start().await;
-    let browser = SandboxBrowser::new();
-    harness
+    let browser = harness.signed_in_browser().await;
+    let redirect = harness
         .authorize_with(
             &browser,
             &Pkce::new(),
-            &[],
+            &[("prompt", "none")],
             seed::JANE_EMAIL,
-            seed::JANE_PASSWORD,
+            "not-used",
         )
         .await;
+    assert_eq!(
+        query_param(&redirect, "error").as_deref(),
+        Some("consent_required")
+    );
+    assert_eq!(query_param(&redirect, "code"), None, "no page, no code");
+    assert_eq!(
+        query_param(&redirect, "state").as_deref(),
+        Some("state-0123456789")
+    );
+    assert_eq!(harness.control.interactive_sign_ins(), 1);
+}
+
+#[tokio::test]
+async fn cookie_sign_in_keeps_original_auth_time() {
+    let harness = start().await;
+    let browser = harness.signed_in_browser().await;
     harness.control.advance_clock(Duration::from_secs(400));
     let pkce = Pkce::new();
     let redirect = harness

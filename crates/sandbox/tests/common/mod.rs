@@ -119,6 +119,20 @@ impl Harness {
             .expect("authorize completes")
     }
 
+    /// Returns a browser that has signed Jane in once (its session cookie is set).
+    pub async fn signed_in_browser(&self) -> SandboxBrowser {
+        let browser = SandboxBrowser::new();
+        self.authorize_with(
+            &browser,
+            &Pkce::new(),
+            &[],
+            seed::JANE_EMAIL,
+            seed::JANE_PASSWORD,
+        )
+        .await;
+        browser
+    }
+
     /// Signs Jane in with a fresh browser and returns the authorization code, not exchanged.
     pub async fn jane_code(&self, pkce: &Pkce) -> String {
         let redirect = self
