@@ -86,35 +86,52 @@ pub async fn matter_keys() -> Json<Value> {
 
 // ---- redirect URI matching -------------------------------------------------------------
 
-/// Returns whether `requested` matches a registered redirect URI. Loopback URIs match on any port
-/// (RFC 8252 §7.3) unless `exact_port` is set; everything else must match exactly.
+/// Returns whether `requested` matches a registered redirect URI.
+///
+/// The string is compared as sent, never after URL normalisation: a parser would turn
+/// `http://0x7f.1/…`, `http://127.1/…`, `/x/../oauth/callback` or `%6Fauth` into a registered
+/// URI, and RFC 8252 §7.3 and OAuth 2.1 ask for string comparison. The only freedom is the
+/// port of a loopback URI (RFC 8252 §7.3), unless `exact_port` is set: the requested URI must
+/// then be `http://` + the literal host `127.0.0.1` or `[::1]` + an optional `:PORT` (1 to
+/// 65535, digits only, no leading zero) + the registered path, with no user info, query or
+/// fragment. With `exact_port` the whole string must equal a registered URI.
 pub fn redirect_uri_allowed(requested: &str, exact_port: bool) -> bool {
     if REGISTERED_REDIRECT_URIS.contains(&requested) {
         return true;
     }
-    let Ok(requested_url) = Url::parse(requested) else {
+    if exact_port {
         return false;
-    };
+    }
     REGISTERED_REDIRECT_URIS.iter().any(|registered| {
-        let registered_url = Url::parse(registered).expect("registered redirect URIs parse");
-        let loopback = matches!(
-            requested_url.host(),
-            Some(url::Host::Ipv4(ip)) if ip.is_loopback()
-        ) || matches!(requested_url.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback());
-        let port_ok = if exact_port || !loopback {
-            requested_url.port_or_known_default() == registered_url.port_or_known_default()
-        } else {
-            true
-        };
-        requested_url.scheme() == registered_url.scheme()
-            && requested_url.host() == registered_url.host()
-            && requested_url.path() == registered_url.path()
-            && requested_url.query() == registered_url.query()
-            && requested_url.fragment().is_none()
-            && requested_url.username().is_empty()
-            && requested_url.password().is_none()
-            && port_ok
+        let (host, path) = split_registered(registered);
+        requested
+            .strip_prefix("http://")
+            .and_then(|rest| rest.strip_prefix(host))
+            .and_then(|rest| rest.strip_prefix(':'))
+            .and_then(|rest| rest.strip_suffix(path))
+            .is_some_and(port_is_canonical)
     })
+}
+
+/// Splits a registered `http://HOST/PATH` URI into its literal host and path.
+fn split_registered(registered: &'static str) -> (&'static str, &'static str) {
+    let rest = registered
+        .strip_prefix("http://")
+        .expect("registered redirect URIs are http");
+    let slash = rest
+        .find('/')
+        .expect("registered redirect URIs have a path");
+    rest.split_at(slash)
+}
+
+/// Whether `port` is a port number written the one canonical way: 1 to 65535, digits only,
+/// no sign and no leading zero.
+fn port_is_canonical(port: &str) -> bool {
+    !port.is_empty()
+        && port.len() <= 5
+        && port.bytes().all(|byte| byte.is_ascii_digit())
+        && !port.starts_with('0')
+        && port.parse::<u32>().is_ok_and(|number| number <= 65535)
 }
 
 // ---- pages -----------------------------------------------------------------------------

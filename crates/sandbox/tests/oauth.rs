@@ -187,18 +187,64 @@ async fn unregistered_redirect_is_rejected_without_redirect() {
         "http://127.0.0.1:4000/oauth/callback#frag",
         "http://localhost:4000/oauth/callback",
     ] {
-        let url = harness.authorize_url(&Pkce::new(), &[("redirect_uri", bad)]);
+        assert_redirect_rejected(&harness, bad).await;
+    }
+}
+
+/// Asserts that authorize with redirect URI `bad` is a 400 page with no redirect.
+async fn assert_redirect_rejected(harness: &Harness, bad: &str) {
+    let url = harness.authorize_url(&Pkce::new(), &[("redirect_uri", bad)]);
+    let response = authorize_raw(harness, &url).await;
+    assert_eq!(response.status(), 400, "{bad:?}");
+    assert!(response.headers().get("location").is_none(), "{bad:?}");
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("invalid_redirect_uri"),
+        "{bad:?}"
+    );
+}
+
+#[tokio::test]
+async fn redirect_uri_is_compared_without_normalisation() {
+    let harness = start().await;
+    for bad in [
+        "http://0x7f.1:5555/oauth/callback",
+        "http://127.1:5555/oauth/callback",
+        "http://2130706433:5555/oauth/callback",
+        "http://0177.0.0.1:5555/oauth/callback",
+        "http://[0:0:0:0:0:0:0:1]:5555/oauth/callback",
+        "http://127.0.0.1:5555/x/../oauth/callback",
+        "http://127.0.0.1:5555/oauth/./callback",
+        "http://127.0.0.1:5555/%6Fauth/callback",
+        "http://127.0.0.1:5555/oauth%2Fcallback",
+        "http://127.0.0.1:5555/OAUTH/callback",
+        "http://127.0.0.1:5555\\oauth\\callback",
+        "http://127.0.0.1:5555/oauth/call\tback",
+        " http://127.0.0.1:5555/oauth/callback",
+        "http://127.0.0.1:5555/oauth/callback ",
+        "http://127.0.0.1:5555/oauth/callback?",
+        "HTTP://127.0.0.1:5555/oauth/callback",
+        "http://127.0.0.1:05555/oauth/callback",
+        "http://127.0.0.1:0/oauth/callback",
+        "http://127.0.0.1:65536/oauth/callback",
+        "http://127.0.0.1:/oauth/callback",
+        "http://127.0.0.1:+5555/oauth/callback",
+        "http://127.0.0.10:5555/oauth/callback",
+    ] {
+        assert_redirect_rejected(&harness, bad).await;
+    }
+    for good in [
+        "http://127.0.0.1:5555/oauth/callback",
+        "http://127.0.0.1:65535/oauth/callback",
+        "http://127.0.0.1/oauth/callback",
+        "http://[::1]:1/oauth/callback",
+    ] {
+        let url = harness.authorize_url(&Pkce::new(), &[("redirect_uri", good)]);
         let response = authorize_raw(&harness, &url).await;
-        assert_eq!(response.status(), 400, "{bad}");
-        assert!(response.headers().get("location").is_none(), "{bad}");
-        assert!(
-            response
-                .text()
-                .await
-                .unwrap()
-                .contains("invalid_redirect_uri"),
-            "{bad}"
-        );
+        assert_eq!(response.status(), 200, "{good}");
     }
 }
 
