@@ -86,7 +86,7 @@ pub struct Variants {
 /// How to start a sandbox.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
-    /// Listen address; must be a loopback address. Port 0 picks a free port.
+    /// Listen address; the host must be 127.0.0.1 or ::1. Port 0 picks a free port.
     pub addr: SocketAddr,
     /// Delay added before every response.
     pub latency: Duration,

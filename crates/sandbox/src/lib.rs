@@ -27,7 +27,7 @@ pub mod seed;
 mod server;
 mod state;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
@@ -65,7 +65,10 @@ pub struct Sandbox;
 impl Sandbox {
     /// Binds `config.addr` (loopback only) and serves until the handle is shut down or dropped.
     pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
-        if !config.addr.ip().is_loopback() {
+        // Exactly the two addresses the docs name, not the whole 127.0.0.0/8 range: the
+        // client's redirect URIs and the browser helper know only these two hosts.
+        let ip = config.addr.ip();
+        if ip != IpAddr::V4(Ipv4Addr::LOCALHOST) && ip != IpAddr::V6(Ipv6Addr::LOCALHOST) {
             return Err(SandboxError::NonLoopback(config.addr));
         }
         let listener =

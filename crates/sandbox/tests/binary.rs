@@ -99,6 +99,20 @@ fn refuses_non_loopback_address() {
     assert!(stderr.contains("loopback"), "{stderr}");
 }
 
+#[test]
+fn refuses_loopback_other_than_the_two_named() {
+    for addr in ["127.0.0.2:0", "127.255.255.254:0", "[::ffff:127.0.0.1]:0"] {
+        let output = Command::new(SANDBOX)
+            .args(["--addr", addr])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{addr}");
+        assert!(output.stdout.is_empty(), "{addr}: no ready line");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("127.0.0.1 or ::1"), "{addr}: {stderr}");
+    }
+}
+
 #[tokio::test]
 async fn library_refuses_non_loopback_address() {
     let result = matter_sandbox::Sandbox::start(matter_sandbox::SandboxConfig {
