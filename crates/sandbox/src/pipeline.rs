@@ -359,7 +359,7 @@ async fn v1_checked(
     hasher.update([0]);
     hasher.update(path_and_query.as_bytes());
     hasher.update([0]);
-    hasher.update(&bytes);
+    hasher.update(body_for_fingerprint(&bytes));
     let fingerprint: [u8; 32] = hasher.finalize().into();
     let store_key = (caller.idempotency_scope(), key);
 
@@ -456,6 +456,81 @@ impl Drop for LeaderGuard {
         if !self.done {
             self.app.store().idempotency.remove(&self.key);
         }
+    }
+}
+
+/// Returns the body as the idempotency fingerprint sees it: a JSON body in its JCS form
+/// (RFC 8785, https://www.rfc-editor.org/rfc/rfc8785), so that the same JSON sent with other
+/// whitespace, key order or escapes is a replay and not a conflict. A body that is not JSON
+/// or repeats an object key is compared byte for byte. A leading tag keeps the two forms apart.
+fn body_for_fingerprint(bytes: &[u8]) -> Vec<u8> {
+    let canonical = serde_json::from_slice::<UniqueKeys>(bytes)
+        .ok()
+        .and_then(|_| serde_json::from_slice::<serde_json::Value>(bytes).ok())
+        .and_then(|value| serde_json_canonicalizer::to_vec(&value).ok());
+    match canonical {
+        Some(canonical) => [b"json\0".as_slice(), &canonical].concat(),
+        None => [b"raw\0".as_slice(), bytes].concat(),
+    }
+}
+
+/// Any JSON value, rejected when an object repeats a key: `serde_json::Value` keeps only the
+/// last one, which would let two different bodies share a fingerprint.
+struct UniqueKeys;
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueKeysVisitor)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a JSON value with no repeated object key")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key) {
+                return Err(serde::de::Error::custom("repeated object key"));
+            }
+            map.next_value::<UniqueKeys>()?;
+        }
+        Ok(UniqueKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
+        while seq.next_element::<UniqueKeys>()?.is_some() {}
+        Ok(UniqueKeys)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_unit<E>(self) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
     }
 }
 

@@ -232,6 +232,52 @@ async fn same_key_same_body_replays_first_response() {
     assert_eq!(harness.control.sessions().len(), 1, "one session only");
 }
 
+/// POSTs `body` exactly as given, as JSON, with the required headers.
+async fn post_raw(harness: &Harness, token: &str, key: &str, body: &str) -> reqwest::Response {
+    harness
+        .http
+        .post(harness.url("/v1/signing_sessions"))
+        .bearer_auth(token)
+        .header("Matter-Version", VERSION)
+        .header("Idempotency-Key", key)
+        .header("Content-Type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn same_json_other_spacing_replays() {
+    let harness = start().await;
+    let access = harness.jane().await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let (stakeholder, document) = (seed::JANE_STAKEHOLDER_ID, seed::BOARD_CONSENT_DOC_ID);
+    let compact = format!(r#"{{"stakeholder_id":"{stakeholder}","document_id":"{document}"}}"#);
+    let first = post_raw(&harness, &access, &key, &compact).await;
+    assert_eq!(first.status(), 200);
+    let first_id = first.headers()["matter-request-id"].clone();
+
+    // Other whitespace, key order and a \u escape: the same JSON after JCS canonicalisation.
+    let escaped = document.replacen('d', "\\u0064", 1);
+    let spaced = format!(
+        "{{\n  \"document_id\" : \"{escaped}\",\n\t\"stakeholder_id\": \"{stakeholder}\"\n}}\n"
+    );
+    let second = post_raw(&harness, &access, &key, &spaced).await;
+    assert_eq!(second.status(), 200);
+    assert_eq!(second.headers()["idempotent-replayed"], "true");
+    assert_eq!(second.headers()["matter-request-id"], first_id);
+    assert_eq!(harness.control.sessions().len(), 1, "one session only");
+
+    // A repeated key is not folded into the same JSON: it is another body.
+    let repeated = format!(
+        r#"{{"stakeholder_id":"stk_other","stakeholder_id":"{stakeholder}","document_id":"{document}"}}"#
+    );
+    let (status, body) = problem(post_raw(&harness, &access, &key, &repeated).await).await;
+    assert_eq!(status, 409);
+    assert_eq!(body["param"], "Idempotency-Key");
+}
+
 #[tokio::test]
 async fn same_key_different_body_conflicts_per_variant() {
     for (variant, code) in [
