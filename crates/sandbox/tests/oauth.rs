@@ -488,7 +488,7 @@ async fn code_reuse_fails_and_revokes_tokens() {
 }
 
 #[tokio::test]
-async fn code_reuse_revokes_tokens_issued_by_later_refreshes() {
+async fn code_reuse_revokes_refreshed_tokens() {
     let harness = start().await;
     let pkce = Pkce::new();
     let code = harness.jane_code(&pkce).await;
@@ -632,7 +632,7 @@ async fn refresh_rotates_and_old_token_fails() {
 }
 
 #[tokio::test]
-async fn refresh_reuse_revokes_every_access_token_of_the_grant() {
+async fn refresh_reuse_revokes_access_tokens() {
     let harness = start().await;
     let (tokens, refreshed) = sign_in_and_refresh(&harness).await;
     let old = tokens.refresh_token.clone().unwrap();

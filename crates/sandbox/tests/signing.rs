@@ -568,7 +568,7 @@ async fn sign_returns_receipt_that_verifies() {
 }
 
 #[tokio::test]
-async fn receipt_never_verifies_under_a_live_key() {
+async fn receipt_fails_under_live_keys() {
     let harness = start().await;
     let access = harness.jane().await;
     let response = sign_board_as_jane(&harness, &access).await;
@@ -598,7 +598,7 @@ async fn receipt_never_verifies_under_a_live_key() {
 }
 
 #[tokio::test]
-async fn live_key_is_not_derived_from_a_public_label() {
+async fn live_key_has_no_public_seed() {
     // An earlier sandbox derived its live key as SHA-256 of this label, so anyone could sign
     // with it; the key listed now must not be that one (its private half is unknown).
     let harness = start().await;
