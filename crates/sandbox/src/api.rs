@@ -586,7 +586,13 @@ pub async fn create_signing_session(
     );
     let token_field = store.settings.variants.token_field.as_str();
     tracing::info!(%session_id, "signing session created");
-    Ok(Json(session_json(&store, &session_id, now, Some(token_field))).into_response())
+    let mut response =
+        Json(session_json(&store, &session_id, now, Some(token_field))).into_response();
+    // The body carries the single-use `sig_` token, as secret as an OAuth token.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
 
 pub async fn get_signing_session(

@@ -217,11 +217,13 @@ async fn same_key_same_body_replays_first_response() {
         .to_str()
         .unwrap()
         .to_owned();
+    assert_eq!(first.headers()["cache-control"], "no-store");
     let first_body: Value = first.json().await.unwrap();
     let second = harness
         .post("/v1/signing_sessions", &access, &key, &jane_board_consent())
         .await;
     assert_eq!(second.status(), 200);
+    assert_eq!(second.headers()["cache-control"], "no-store", "replay too");
     assert_eq!(
         second.headers()["matter-request-id"].to_str().unwrap(),
         first_id
