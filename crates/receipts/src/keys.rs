@@ -5,6 +5,13 @@
 //! `<data_dir>/keys/matter-keys.json`. The cache keeps the shape of
 //! `matter-keys.json` (`{"test": [...], "live": [...]}`), each entry extended
 //! with `source`, `first_seen_at` and `last_seen_at`.
+//!
+//! Live keys are accepted only from an `https` source. The sandbox serves its
+//! `matter-keys.json` over plain `http` on loopback and lists a `live` key so
+//! that clients can prove they reject it; such a key must never vouch for a
+//! live receipt. So [`TrustedKeys::remember`] never caches a live key from a
+//! source that is not `https`, and [`TrustedKeys::load`] drops any cached live
+//! key whose recorded source is not `https`.
 
 use std::path::{Path, PathBuf};
 
@@ -118,6 +125,10 @@ impl TrustedKeys {
         if let Some(cache) = read_cache(data_dir)? {
             for (mode, entries) in [(Mode::Test, cache.test), (Mode::Live, cache.live)] {
                 for entry in entries {
+                    if mode == Mode::Live && !is_https(&entry.source) {
+                        tracing::warn!(kid = %entry.kid, source = %entry.source, "ignoring a cached live key whose source is not https");
+                        continue;
+                    }
                     trusted.insert(TrustedKey {
                         mode,
                         kid: entry.kid,
@@ -154,8 +165,10 @@ impl TrustedKeys {
     /// different key is kept beside the old one, because dropping the old key
     /// would make receipts it signed untrusted. A warning is logged. Entries
     /// that are not Ed25519 (`kty` `OKP`, `crv` `Ed25519`, 32-byte `x`) are
-    /// skipped with a warning. The cache is written atomically; an unreadable
-    /// cache file is renamed to `matter-keys.json.corrupt-<unix time>` first.
+    /// skipped with a warning. Live keys are never cached from a `source_url`
+    /// that is not `https` (a loopback sandbox is `http`): they are skipped
+    /// with a warning. The cache is written atomically; an unreadable cache
+    /// file is renamed to `matter-keys.json.corrupt-<unix time>` first.
     pub fn remember(
         &mut self,
         keys_document: &Value,
@@ -186,6 +199,10 @@ impl TrustedKeys {
         let now = OffsetDateTime::now_utc();
         let mut added = 0;
         for (mode, jwk) in fetched {
+            if mode == Mode::Live && !is_https(source_url) {
+                tracing::warn!(kid = %jwk.kid, source = source_url, "not caching a live key from a source that is not https");
+                continue;
+            }
             let list = match mode {
                 Mode::Test => &mut cache.test,
                 Mode::Live => &mut cache.live,
@@ -246,6 +263,12 @@ impl TrustedKeys {
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
+}
+
+/// True when `url` uses the `https` scheme (compared without regard to case).
+fn is_https(url: &str) -> bool {
+    url.get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
 }
 
 fn read_cache(data_dir: &Path) -> Result<Option<CacheFile>, StoreError> {
@@ -437,6 +460,54 @@ mod tests {
             .remember(&json!([1]), "http://127.0.0.1:1/k")
             .unwrap_err();
         assert_eq!(error.code(), "matter_keys_invalid");
+    }
+
+    fn both_modes(byte: u8) -> Value {
+        json!({
+            "test": [{"kid": "t1", "kty": "OKP", "crv": "Ed25519", "x": x(byte)}],
+            "live": [{"kid": "l1", "kty": "OKP", "crv": "Ed25519", "x": x(byte + 1)}]
+        })
+    }
+
+    #[test]
+    fn remember_from_http_caches_no_live_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut keys = TrustedKeys::load(dir.path()).unwrap();
+        keys.remember(
+            &both_modes(1),
+            "http://127.0.0.1:1/.well-known/matter-keys.json",
+        )
+        .unwrap();
+        assert_eq!(keys.find(Mode::Live, "l1").count(), 0);
+        let reloaded = TrustedKeys::load(dir.path()).unwrap();
+        assert_eq!(reloaded.find(Mode::Live, "l1").count(), 0);
+        assert_eq!(reloaded.find(Mode::Test, "t1").count(), 1);
+    }
+
+    #[test]
+    fn load_ignores_cached_live_key_from_http() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = TrustedKeys::cache_path(dir.path());
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let entry = |source: &str| {
+            json!([{"kid": "l1", "kty": "OKP", "crv": "Ed25519", "x": x(2), "source": source,
+                    "first_seen_at": "2026-12-04T21:42:57Z", "last_seen_at": "2026-12-04T21:42:57Z"}])
+        };
+        let planted = json!({"test": [], "live": entry("http://127.0.0.1:41177/.well-known/matter-keys.json")});
+        std::fs::write(&path, planted.to_string()).unwrap();
+        let keys = TrustedKeys::load(dir.path()).unwrap();
+        assert_eq!(keys.find(Mode::Live, "l1").count(), 0);
+    }
+
+    #[test]
+    fn https_detection_needs_https_scheme() {
+        assert!(is_https(
+            "https://mattermode.com/.well-known/matter-keys.json"
+        ));
+        assert!(is_https("HTTPS://mattermode.com/k"));
+        assert!(!is_https("http://127.0.0.1:1/k"));
+        assert!(!is_https("httpsx://a"));
+        assert!(!is_https(""));
     }
 
     #[test]

@@ -221,6 +221,33 @@ fn live_receipt_with_test_recorded_key_fails_trust() {
 }
 
 #[test]
+fn live_receipt_with_key_learned_over_http_fails_trust() {
+    use base64::Engine as _;
+    let key = signing_key(7);
+    let mut input = SampleReceipt::new(1);
+    input.mode = Mode::Live;
+    let receipt = input.build(&key);
+    let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.verifying_key().as_bytes());
+    let document = json!({
+        "test": [],
+        "live": [{"kid": receipt.signing_key.kid, "kty": "OKP", "crv": "Ed25519", "x": x, "status": "active"}]
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut keys = TrustedKeys::load(dir.path()).unwrap();
+    keys.remember(
+        &document,
+        "http://127.0.0.1:41177/.well-known/matter-keys.json",
+    )
+    .unwrap();
+    let reloaded = TrustedKeys::load(dir.path()).unwrap();
+    for keys in [&keys, &reloaded] {
+        let (integrity, trust) = verify_receipt(&receipt, keys);
+        assert!(integrity.passed, "{}", integrity.reason);
+        assert!(!trust.passed, "{}", trust.reason);
+    }
+}
+
+#[test]
 fn future_signing_time_fails_integrity() {
     let key = signing_key(7);
     let receipt = SampleReceipt::new(1).build(&key);
