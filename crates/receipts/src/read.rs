@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::keys::TrustedKeys;
 use crate::model::Receipt;
-use crate::store::render_pdf;
+use crate::store::{render_pdf, JSON_FILE};
 use crate::verify::{verify_json_bytes_as, ReceiptKind, Verdict, VerificationReport};
 use crate::{html, pdf};
 
@@ -69,86 +69,91 @@ impl ReceiptFile {
         self.json.as_ref().ok().cloned()
     }
 
-    /// Verifies the receipt in this file. For an HTML page of the current
-    /// layout version, the visible page must also equal a fresh rendering of
-    /// the embedded receipt, so an edit to the visible text fails integrity.
+    /// Verifies the receipt in this file. An HTML page or PDF must also equal,
+    /// byte for byte, a fresh rendering of its embedded receipt with the
+    /// current layout version, so an edit to the visible text fails integrity.
+    /// A page whose layout version is missing, altered or unknown cannot be
+    /// compared, so it fails integrity too.
     pub fn verify(&self, keys: &TrustedKeys) -> VerificationReport {
         let json = match &self.json {
             Ok(json) => json,
             Err(reason) => return VerificationReport::unreadable(self.kind, reason.clone()),
         };
         let mut report = verify_json_bytes_as(self.kind, json, keys);
-        if self.kind == ReceiptKind::Html && report.integrity.passed {
-            if let Some(receipt) = &report.receipt {
-                let same_layout = std::str::from_utf8(&self.bytes)
-                    .ok()
-                    .and_then(html::declared_renderer_version)
-                    == Some(html::HTML_RENDERER_VERSION);
-                if let Some(failure) = check_html_page(&self.bytes, receipt) {
-                    report.integrity = Verdict::fail(failure);
-                } else if same_layout {
-                    report
-                        .integrity
-                        .reason
-                        .push_str("; the visible page matches the embedded receipt");
-                } else {
-                    report.integrity.reason.push_str(
-                        "; the visible page uses another layout version and was not compared with the embedded receipt",
-                    );
-                }
-            }
+        if !report.integrity.passed {
+            return report;
         }
-        if self.kind == ReceiptKind::Pdf && report.integrity.passed {
-            if let Some(receipt) = &report.receipt {
-                check_pdf_pages(&self.bytes, receipt, &mut report.integrity);
-            }
+        let Some(receipt) = &report.receipt else {
+            return report;
+        };
+        let page_check = match self.kind {
+            ReceiptKind::Json => Ok(""),
+            ReceiptKind::Html => check_html_page(&self.bytes, receipt)
+                .map(|()| "; the visible page matches the embedded receipt"),
+            ReceiptKind::Pdf => check_pdf_pages(&self.bytes, receipt)
+                .map(|()| "; the pages match the attached receipt"),
+        };
+        match page_check {
+            Ok(note) => report.integrity.reason.push_str(note),
+            Err(reason) => report.integrity = Verdict::fail(reason),
         }
         report
     }
 }
 
-/// Returns why an HTML receipt page differs from a fresh rendering of its
-/// embedded receipt, or `None` when it matches or was made by another layout
-/// version (which cannot be re-created).
-fn check_html_page(bytes: &[u8], receipt: &Receipt) -> Option<String> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    if html::declared_renderer_version(text) != Some(html::HTML_RENDERER_VERSION) {
-        return None;
+/// Explains a layout version that this version cannot re-create.
+fn unknown_layout(what: &str, declared: Option<&str>, json_name: &str) -> String {
+    let declared = match declared {
+        Some(version) => {
+            format!("declares layout version {version:?}, which this version does not know")
+        }
+        None => "declares no layout version".to_string(),
+    };
+    format!(
+        "the embedded receipt verifies, but the {what} {declared}, so the visible content cannot be compared with the embedded receipt and may have been edited; verify the JSON receipt ({json_name}) instead"
+    )
+}
+
+/// Checks that an HTML receipt page equals a fresh rendering of its embedded
+/// receipt. Only layout version [`html::HTML_RENDERER_VERSION`] exists, so a
+/// page declaring another version, or none, fails.
+fn check_html_page(bytes: &[u8], receipt: &Receipt) -> Result<(), String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("the HTML is not valid UTF-8 ({e}); it may be damaged"))?;
+    let declared = html::declared_renderer_version(text);
+    if declared != Some(html::HTML_RENDERER_VERSION) {
+        return Err(unknown_layout("HTML page", declared, JSON_FILE));
     }
-    let expected = html::render(receipt).ok()?;
+    let expected = html::render(receipt).map_err(|e| {
+        format!("the visible HTML page could not be compared with the embedded receipt, because rendering it failed ({e}); verify the JSON receipt ({JSON_FILE}) instead")
+    })?;
     if expected == bytes {
-        None
+        Ok(())
     } else {
-        Some("the embedded receipt verifies, but the visible HTML page was changed after it was written: it differs from the page this receipt renders to".into())
+        Err("the embedded receipt verifies, but the visible HTML page was changed after it was written: it differs from the page this receipt renders to".into())
     }
 }
 
-/// Compares a receipt PDF of the current layout version with a fresh
-/// rendering of its attached receipt, so an edit to the drawn text, an added
-/// annotation or an incremental update fails integrity. krilla's output is
-/// byte-for-byte deterministic for the same receipt, fonts and version.
-fn check_pdf_pages(bytes: &[u8], receipt: &Receipt, integrity: &mut Verdict) {
+/// Checks that a receipt PDF equals a fresh rendering of its attached
+/// receipt, so an edit to the drawn text or the document information, an
+/// added annotation, an incremental update or damaged bytes fail integrity.
+/// krilla's output is byte-for-byte deterministic for the same receipt,
+/// fonts and version. Only layout version [`pdf::PDF_RENDERER_VERSION`]
+/// exists, so a PDF declaring another version, or none, fails.
+fn check_pdf_pages(bytes: &[u8], receipt: &Receipt) -> Result<(), String> {
     let declared = std::panic::catch_unwind(|| pdf::declared_renderer_version(bytes))
         .ok()
         .flatten();
     if declared.as_deref() != Some(pdf::PDF_RENDERER_VERSION) {
-        integrity.reason.push_str(
-            "; the pages use another layout version and were not compared with the attached receipt",
-        );
-        return;
+        return Err(unknown_layout("PDF", declared.as_deref(), JSON_FILE));
     }
-    match render_pdf(receipt) {
-        Ok(expected) if expected == bytes => integrity
-            .reason
-            .push_str("; the pages match the attached receipt"),
-        Ok(_) => {
-            *integrity = Verdict::fail(
-                "the attached receipt verifies, but the PDF was changed after it was written: it differs from the PDF this receipt renders to",
-            )
-        }
-        Err(error) => integrity
-            .reason
-            .push_str(&format!("; the pages could not be compared: {error}")),
+    let expected = render_pdf(receipt).map_err(|e| {
+        format!("the PDF pages could not be compared with the attached receipt, because rendering it failed ({e}); verify the JSON receipt ({JSON_FILE}) instead")
+    })?;
+    if expected == bytes {
+        Ok(())
+    } else {
+        Err("the attached receipt verifies, but the PDF was changed after it was written: it differs from the PDF this receipt renders to".into())
     }
 }
 

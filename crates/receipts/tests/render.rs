@@ -351,24 +351,129 @@ fn pdf_with_damaged_bytes_never_panics() {
     }
 }
 
+/// Asserts that `report` fails integrity because the layout cannot be compared.
+fn assert_layout_not_comparable(report: &matter_receipts::VerificationReport) {
+    assert!(!report.integrity.passed, "{}", report.integrity.reason);
+    assert!(
+        report.integrity.reason.contains("cannot be compared"),
+        "{}",
+        report.integrity.reason
+    );
+    assert!(
+        report.integrity.reason.contains("verify the JSON receipt"),
+        "{}",
+        report.integrity.reason
+    );
+}
+
 #[test]
-fn html_other_layout_version_verifies_json_only() {
+fn html_unknown_layout_version_fails_integrity() {
     let s = saved(|_| {});
     let html = fs::read_to_string(&s.html).unwrap();
-    let edited = html.replace("content=\"1\">", "content=\"0\">").replacen(
+    let visible_edit = html.replacen(
         "You approve the issuance",
         "You approve nothing and the issuance",
         1,
     );
-    assert_ne!(edited, html);
+    assert_ne!(visible_edit, html);
+    for version in ["0", "2", ""] {
+        let edited = visible_edit.replace(
+            "name=\"matter-receipt-renderer\" content=\"1\"",
+            &format!("name=\"matter-receipt-renderer\" content=\"{version}\""),
+        );
+        assert_ne!(edited, visible_edit, "version {version:?}");
+        fs::write(&s.html, edited).unwrap();
+        assert_layout_not_comparable(&verify_path(&s.html, &s.keys));
+    }
+}
+
+#[test]
+fn html_without_layout_marker_fails_integrity() {
+    let s = saved(|_| {});
+    let html = fs::read_to_string(&s.html).unwrap();
+    let split = html.find("<script type=\"application/json\"").unwrap();
+    let (visible, embedded) = html.split_at(split);
+    let visible = visible
+        .replace(
+            "<meta name=\"matter-receipt-renderer\" content=\"1\">\n",
+            "",
+        )
+        .replace("Jane Q. Founder", "Mallory X. Attacker");
+    assert!(!visible.contains("<meta name=\"matter-receipt-renderer\""));
+    let edited = visible + embedded;
     fs::write(&s.html, edited).unwrap();
+    assert_layout_not_comparable(&verify_path(&s.html, &s.keys));
+}
+
+#[test]
+fn html_unchanged_page_matches_receipt() {
+    let s = saved(|_| {});
     let report = verify_path(&s.html, &s.keys);
     assert!(report.integrity.passed, "{}", report.integrity.reason);
     assert!(
-        report.integrity.reason.contains("was not compared"),
+        report
+            .integrity
+            .reason
+            .contains("the visible page matches the embedded receipt"),
         "{}",
         report.integrity.reason
     );
+}
+
+/// Replaces every occurrence of `from` with `to` (same length) in `bytes`.
+fn replace_bytes(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let mut out = bytes.to_vec();
+    let mut found = 0;
+    let mut i = 0;
+    while i + from.len() <= out.len() {
+        if &out[i..i + from.len()] == from {
+            out[i..i + from.len()].copy_from_slice(to);
+            found += 1;
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    assert!(found > 0, "{} not found", String::from_utf8_lossy(from));
+    out
+}
+
+#[test]
+fn pdf_unknown_layout_version_fails_integrity() {
+    let s = saved(|_| {});
+    let original = fs::read(&s.pdf).unwrap();
+    let edited = replace_bytes(
+        &replace_bytes(&original, b"Jane Q. Founder", b"Mall O. Rytaker"),
+        b"matter-receipt-renderer=1",
+        b"matter-receipt-renderer=2",
+    );
+    fs::write(&s.pdf, edited).unwrap();
+    assert_layout_not_comparable(&verify_path(&s.pdf, &s.keys));
+}
+
+#[test]
+fn pdf_without_layout_keyword_fails_integrity() {
+    let s = saved(|_| {});
+    let original = fs::read(&s.pdf).unwrap();
+    let edited = replace_bytes(
+        &original,
+        b"matter-receipt-renderer=1",
+        b"xxxxxx-xxxxxxx-xxxxxxxx=1",
+    );
+    fs::write(&s.pdf, edited).unwrap();
+    assert_layout_not_comparable(&verify_path(&s.pdf, &s.keys));
+}
+
+#[test]
+fn pdf_with_zeroed_middle_fails_integrity() {
+    let s = saved(|_| {});
+    let mut bytes = fs::read(&s.pdf).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle - 1000..middle + 1000].fill(0);
+    fs::write(&s.pdf, &bytes).unwrap();
+    let report = verify_path(&s.pdf, &s.keys);
+    assert!(!report.integrity.passed, "{}", report.integrity.reason);
 }
 
 #[test]
