@@ -6,6 +6,7 @@
 //! Verification never touches the network: it is a function of the receipt
 //! file, the [`TrustedKeys`] and the computer's clock.
 
+pub mod attestation;
 mod error;
 mod export;
 mod fsutil;
@@ -21,6 +22,7 @@ pub mod testing;
 pub mod verify;
 mod view;
 
+pub use attestation::{collapse_whitespace, electronic_signature_text, TYPED_NAME_PLACEHOLDER};
 pub use error::StoreError;
 pub use export::ArchiveSummary;
 pub use hash::{packet_sha256, HashError};

@@ -713,7 +713,7 @@ mod tests {
         let digest = crate::hash::sha256_hex(&render(&receipt).unwrap());
         assert_eq!(PDF_RENDERER_VERSION, "1");
         assert_eq!(
-            digest, "31a15a4264b5920603be03085b48b464fbd22134378f2f14850c046e510b1874",
+            digest, "402177d787f859a49e0ab685d7d6f61463666d83b8c12f1659ba32a642dd2473",
             "the PDF output changed: bump PDF_RENDERER_VERSION (unless only the sample receipt changed), then update this digest"
         );
     }

@@ -73,10 +73,12 @@ impl SampleReceipt {
         let n = self.number;
         let livemode = self.mode.is_live();
         let document_sha = crate::hash::sha256_hex(format!("document {n}").as_bytes());
-        let attestation = format!(
-            "I, {}, intend to sign \"{}\" electronically and agree that this typed name is my signature.",
-            self.typed_name, self.document_title
+        let attestation_template = format!(
+            "I, {{typed_name}}, intend to sign \"{}\" electronically and agree that this typed name is my signature.",
+            self.document_title
         );
+        let attestation =
+            crate::attestation::electronic_signature_text(&attestation_template, &self.typed_name);
         let envelope = self.in_envelope.then(|| EnvelopeInfo {
             id: format!("env_test{n}"),
             subject: format!("Closing set {n}"),
@@ -114,7 +116,7 @@ impl SampleReceipt {
             "ongoing_obligations": ["Keep the company's registered agent informed."],
             "who_bears_risk": "customer",
             "acknowledgements": [{"slug": "esra_consent", "version": "2026-04-01", "text": "I agree to sign electronically."}],
-            "signature_attestation": "Typing your name is your signature.",
+            "signature_attestation": attestation_template,
             "disclaimers": ["Matter is software, not a law firm."]
         });
         let packet_hash = packet_sha256(&packet).expect("sample packet is an object");

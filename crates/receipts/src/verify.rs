@@ -15,6 +15,7 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
+use crate::attestation::{collapse_whitespace, electronic_signature_text};
 use crate::hash::{jcs_bytes, json_type_name, packet_sha256};
 use crate::keys::{KeyOrigin, TrustedKeys};
 use crate::model::{Receipt, RECEIPT_FORMAT, RECEIPT_FORMAT_VERSION};
@@ -400,17 +401,9 @@ fn check_consistency(receipt: &Receipt, now: OffsetDateTime) -> Result<(), Strin
     // The server's signature record, member by member where present.
     check_signature_record(receipt, payload)?;
 
-    // The typed name.
-    let typed = receipt.typed_name.trim();
-    if typed.is_empty() {
-        return Err("typed_name is empty".into());
-    }
-    if !receipt.electronic_signature_text.contains(typed) {
-        return Err(format!(
-            "electronic_signature_text does not contain typed_name {:?}",
-            receipt.typed_name
-        ));
-    }
+    // The typed name, bound exactly: the text must be the packet's
+    // attestation filled with the typed name as recorded.
+    check_typed_name(receipt)?;
 
     // Times.
     let signed_at = payload_time(payload, "signed_at")?;
@@ -426,6 +419,37 @@ fn check_consistency(receipt: &Receipt, now: OffsetDateTime) -> Result<(), Strin
             "the signing time {} is in the future: this computer's clock reads {}, and at most 5 minutes of clock difference is allowed; check the computer's date or the receipt's origin",
             rfc3339(signed_at),
             rfc3339(now)
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that `electronic_signature_text` is the packet's
+/// `signature_attestation` filled with `typed_name` by
+/// [`electronic_signature_text`], and that `typed_name` is recorded in the
+/// collapsed form the app sends.
+fn check_typed_name(receipt: &Receipt) -> Result<(), String> {
+    let typed = &receipt.typed_name;
+    if typed.trim().is_empty() {
+        return Err("typed_name is empty".into());
+    }
+    if *typed != collapse_whitespace(typed) {
+        return Err(format!(
+            "typed_name {typed:?} has leading, trailing or repeated whitespace, which the app never records"
+        ));
+    }
+    let attestation = receipt
+        .disclosure_packet
+        .get("signature_attestation")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            "the disclosure packet has no string signature_attestation to rebuild the electronic signature text from".to_string()
+        })?;
+    let expected = electronic_signature_text(attestation, typed);
+    if receipt.electronic_signature_text != expected {
+        return Err(format!(
+            "typed_name {typed:?} does not match the signature: the packet's signature_attestation filled with it reads {expected:?}, but electronic_signature_text is {:?}",
+            receipt.electronic_signature_text
         ));
     }
     Ok(())

@@ -299,6 +299,66 @@ fn typed_name_missing_from_text_fails() {
 }
 
 #[test]
+fn typed_name_substring_of_text_fails() {
+    let (receipt, keys) = sample();
+    let text = receipt.electronic_signature_text.clone();
+    for typed in [
+        "I",
+        "Founder",
+        "Jane",
+        "intend to sign",
+        "Q. Founder",
+        &text,
+    ] {
+        assert!(text.contains(typed), "{typed:?}");
+        let mut edited = receipt.clone();
+        edited.typed_name = typed.to_string();
+        let (integrity, trust) = verify_receipt(&edited, &keys);
+        assert!(!integrity.passed, "typed name {typed:?} passed");
+        assert!(
+            integrity.reason.contains("typed_name"),
+            "{}",
+            integrity.reason
+        );
+        assert!(trust.passed, "{}", trust.reason);
+    }
+}
+
+#[test]
+fn typed_name_with_extra_spaces_fails() {
+    let (receipt, keys) = sample();
+    for typed in [
+        "   Jane Q. Founder   ",
+        "Jane  Q. Founder",
+        "Jane Q. Founder\n",
+    ] {
+        let mut edited = receipt.clone();
+        edited.typed_name = typed.to_string();
+        let (integrity, _) = verify_receipt(&edited, &keys);
+        assert!(!integrity.passed, "typed name {typed:?} passed");
+        assert!(
+            integrity.reason.contains("whitespace"),
+            "{}",
+            integrity.reason
+        );
+    }
+}
+
+#[test]
+fn typed_name_matching_attestation_passes() {
+    let (receipt, keys) = sample();
+    let attestation = receipt.disclosure_packet["signature_attestation"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        matter_receipts::electronic_signature_text(attestation, &receipt.typed_name),
+        receipt.electronic_signature_text
+    );
+    let (integrity, _) = verify_receipt(&receipt, &keys);
+    assert!(integrity.passed, "{}", integrity.reason);
+}
+
+#[test]
 fn truncated_json_gets_reason() {
     let (receipt, keys) = sample();
     let bytes = receipt.to_json_pretty();
