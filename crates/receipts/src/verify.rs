@@ -456,8 +456,8 @@ fn check_typed_name(receipt: &Receipt) -> Result<(), String> {
 }
 
 /// Compares the members of the server's signature record that the payload also
-/// holds. Members missing from the record are skipped: the record is stored as
-/// returned and the contract does not fix all of them.
+/// holds. Each of them must be present in the record: the contract's record
+/// carries all of them, so a missing member means the record was edited.
 fn check_signature_record(receipt: &Receipt, payload: &Value) -> Result<(), String> {
     let record = &receipt.signature;
     if !record.is_object() {
@@ -467,30 +467,40 @@ fn check_signature_record(receipt: &Receipt, payload: &Value) -> Result<(), Stri
         ));
     }
     let pairs = [
-        ("id", "signature_id"),
-        ("signing_session_id", "signing_session_id"),
-        ("document_id", "document_id"),
-        ("stakeholder_id", "stakeholder_id"),
-        ("human_clerk_user_id", "human_clerk_user_id"),
-        ("electronic_signature_text", "electronic_signature_text"),
-        ("disclosure_packet_hash", "disclosure_packet_hash"),
-        ("document_sha256", "document_sha256"),
-        ("signing_envelope_id", "signing_envelope_id"),
-        ("signer_id", "signer_id"),
-        ("livemode", "livemode"),
+        ("/id", "signature_id"),
+        ("/signing_session_id", "signing_session_id"),
+        ("/document_id", "document_id"),
+        ("/stakeholder_id", "stakeholder_id"),
+        ("/human_clerk_user_id", "human_clerk_user_id"),
+        ("/electronic_signature_text", "electronic_signature_text"),
+        ("/disclosure_packet_hash", "disclosure_packet_hash"),
+        ("/document_sha256", "document_sha256"),
+        ("/signing_envelope_id", "signing_envelope_id"),
+        ("/signer_id", "signer_id"),
+        ("/legal_basis", "legal_basis"),
+        ("/consent_record/consent_id", "consent_id"),
+        ("/livemode", "livemode"),
     ];
-    for (record_field, payload_field) in pairs {
-        if let Some(value) = record.get(record_field) {
-            if payload.get(payload_field) != Some(value) {
+    for (pointer, payload_field) in pairs {
+        let Some(signed) = payload.get(payload_field) else {
+            continue;
+        };
+        let record_field = pointer[1..].replace('/', ".");
+        match record.pointer(pointer) {
+            Some(value) if value == signed => {}
+            Some(value) => {
                 return Err(format!(
-                    "signature.{record_field} is {}, but the signed payload has {payload_field} {}",
-                    describe(Some(value)),
-                    describe(payload.get(payload_field))
-                ));
+                    "signature.{record_field} is {value}, but the signed payload has {payload_field} {signed}"
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "signature.{record_field} is missing, but the signed payload has {payload_field} {signed}; the server's signature record was edited"
+                ))
             }
         }
     }
-    if record.get("signed_at").is_some() {
+    if payload.get("signed_at").is_some() {
         let record_time = value_time(record.get("signed_at"), "signature.signed_at")?;
         let payload_time = payload_time(payload, "signed_at")?;
         if record_time != payload_time {
@@ -501,7 +511,12 @@ fn check_signature_record(receipt: &Receipt, payload: &Value) -> Result<(), Stri
             ));
         }
     }
-    Ok(())
+    expect_str(
+        payload,
+        "request_id",
+        &receipt.request_ids.sign,
+        "request_ids.sign",
+    )
 }
 
 /// Decides the trust verdict for a receipt whose signature verifies.

@@ -359,6 +359,48 @@ fn typed_name_matching_attestation_passes() {
 }
 
 #[test]
+fn signature_record_copies_must_match_payload() {
+    let cases: [(&str, Value); 5] = [
+        ("/signature/legal_basis", json!("wet_ink_power_of_attorney")),
+        ("/signature/consent_record/consent_id", json!("esc_forged")),
+        ("/signature/stakeholder_id", json!("stk_forged")),
+        ("/signature/signing_envelope_id", json!("env_forged")),
+        ("/request_ids/sign", json!("req_forged")),
+    ];
+    for (pointer, forged) in cases {
+        let report = verify_edited(|v| *v.pointer_mut(pointer).unwrap() = forged.clone());
+        assert!(!report.integrity.passed, "{pointer} edit passed");
+        let field = pointer.rsplit('/').next().unwrap();
+        assert!(
+            report.integrity.reason.contains(field),
+            "{pointer}: {}",
+            report.integrity.reason
+        );
+    }
+}
+
+#[test]
+fn emptied_signature_record_fails() {
+    let report = verify_edited(|v| v["signature"] = json!({"object": "signature"}));
+    assert!(!report.integrity.passed);
+    assert!(
+        report.integrity.reason.contains("missing"),
+        "{}",
+        report.integrity.reason
+    );
+}
+
+#[test]
+fn signature_record_member_removed_fails() {
+    for member in ["legal_basis", "consent_record", "signed_at", "livemode"] {
+        let report = verify_edited(|v| {
+            v["signature"].as_object_mut().unwrap().remove(member);
+        });
+        assert!(!report.integrity.passed, "removing {member} passed");
+    }
+}
+
+#[test]
 fn truncated_json_gets_reason() {
     let (receipt, keys) = sample();
     let bytes = receipt.to_json_pretty();
