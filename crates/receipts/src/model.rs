@@ -192,6 +192,8 @@ pub enum ParseError {
     WrongKind(String),
     #[error("the receipt is incomplete or malformed: {0}")]
     Malformed(String),
+    #[error("the receipt JSON has the member {0:?} twice, so two readers could see two different receipts; a receipt never repeats a member, so this file was edited")]
+    DuplicateMember(String),
 }
 
 impl Receipt {
@@ -200,6 +202,13 @@ impl Receipt {
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Receipt, ParseError> {
         let value: Value =
             serde_json::from_slice(bytes).map_err(|e| ParseError::NotJson(e.to_string()))?;
+        // RFC 8785 takes I-JSON (RFC 7493), which forbids duplicate member
+        // names; serde_json keeps the last one while other parsers keep the first.
+        let duplicate: FirstDuplicate =
+            serde_json::from_slice(bytes).map_err(|e| ParseError::NotJson(e.to_string()))?;
+        if let Some(path) = duplicate.0 {
+            return Err(ParseError::DuplicateMember(path));
+        }
         Receipt::from_json_value(value)
     }
 
@@ -232,5 +241,117 @@ impl Receipt {
         let mut bytes = serde_json::to_vec_pretty(self).expect("receipt serialises");
         bytes.push(b'\n');
         bytes
+    }
+}
+
+/// The path (`a.b[2].c`) of the first member name repeated within one JSON
+/// object, found while parsing, or `None`.
+struct FirstDuplicate(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for FirstDuplicate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DuplicateVisitor)
+    }
+}
+
+struct DuplicateVisitor;
+
+impl<'de> serde::de::Visitor<'de> for DuplicateVisitor {
+    type Value = FirstDuplicate;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(FirstDuplicate(None))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(FirstDuplicate(None))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(FirstDuplicate(None))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(FirstDuplicate(None))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(FirstDuplicate(None))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(FirstDuplicate(None))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        let mut index = 0usize;
+        while let Some(FirstDuplicate(inner)) = seq.next_element()? {
+            if found.is_none() {
+                found = inner.map(|path| format!("[{index}]{}", member_suffix(&path)));
+            }
+            index += 1;
+        }
+        Ok(FirstDuplicate(found))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let FirstDuplicate(inner) = map.next_value()?;
+            if found.is_none() {
+                if seen.contains(&key) {
+                    found = Some(key.clone());
+                } else if let Some(path) = inner {
+                    found = Some(format!("{key}{}", member_suffix(&path)));
+                }
+            }
+            seen.insert(key);
+        }
+        Ok(FirstDuplicate(found))
+    }
+}
+
+/// Joins a child path to its parent: `.name` for a member, `[i]` as is.
+fn member_suffix(path: &str) -> String {
+    if path.starts_with('[') {
+        path.to_owned()
+    } else {
+        format!(".{path}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn duplicate(json: &str) -> Option<String> {
+        serde_json::from_str::<FirstDuplicate>(json).unwrap().0
+    }
+
+    #[test]
+    fn duplicate_finder_names_nested_path() {
+        assert_eq!(
+            duplicate(r#"{"a":1,"b":{"c":[{"d":1,"d":2}]}}"#).as_deref(),
+            Some("b.c[0].d")
+        );
+        assert_eq!(duplicate(r#"{"a":1,"a":1}"#).as_deref(), Some("a"));
+        assert_eq!(
+            duplicate(r#"[[{"x":{"y":0,"y":0}}]]"#).as_deref(),
+            Some("[0][0].x.y")
+        );
+    }
+
+    #[test]
+    fn duplicate_finder_accepts_distinct_members() {
+        assert_eq!(
+            duplicate(r#"{"a":{"a":1},"b":[{"a":1},{"a":2}],"c":null}"#),
+            None
+        );
     }
 }

@@ -400,6 +400,50 @@ fn signature_record_member_removed_fails() {
     }
 }
 
+/// Inserts `member` (JSON text, with its trailing comma) before the first
+/// occurrence of `before` after `after` in the receipt's pretty JSON.
+fn with_inserted_member(after: &str, before: &str, member: &str) -> Vec<u8> {
+    let (receipt, _) = sample();
+    let text = String::from_utf8(receipt.to_json_pretty()).unwrap();
+    let start = text.find(after).unwrap();
+    let at = start + text[start..].find(before).unwrap();
+    format!("{}{member}{}", &text[..at], &text[at..]).into_bytes()
+}
+
+#[test]
+fn duplicate_payload_member_fails_integrity() {
+    let (_, keys) = sample();
+    let bytes = with_inserted_member(
+        "\"payload\"",
+        "\"document_title\"",
+        "\"document_title\": \"Transfer of all shares to Mallory\",\n      ",
+    );
+    let report = verify_json_bytes(&bytes, &keys);
+    assert!(!report.integrity.passed);
+    assert!(
+        report
+            .integrity
+            .reason
+            .contains("server_receipt.payload.document_title"),
+        "{}",
+        report.integrity.reason
+    );
+    assert!(!report.trust.passed);
+}
+
+#[test]
+fn duplicate_top_level_member_fails_integrity() {
+    let (_, keys) = sample();
+    let bytes = with_inserted_member("{", "\"typed_name\"", "\"typed_name\": \"Mallory\",\n  ");
+    let report = verify_json_bytes(&bytes, &keys);
+    assert!(!report.integrity.passed);
+    assert!(
+        report.integrity.reason.contains("\"typed_name\" twice"),
+        "{}",
+        report.integrity.reason
+    );
+}
+
 #[test]
 fn truncated_json_gets_reason() {
     let (receipt, keys) = sample();
