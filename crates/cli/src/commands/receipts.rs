@@ -153,7 +153,7 @@ pub fn list(global: &GlobalOptions, args: &ListArgs) -> CliResult<()> {
             println!(
                 "{:<22} {:<5} {:<30} {:<32} {} ({})",
                 signed,
-                entry.mode,
+                entry.mode.to_string(),
                 render::sanitize_line(&entry.receipt_id),
                 render::sanitize_line(&entry.document_title),
                 render::sanitize_line(&entry.typed_name),
