@@ -132,7 +132,7 @@ pub enum Command {
     /// Sign out: forget the stored sign-in on this computer.
     Logout,
 
-    /// Show who is signed in, and when they last signed in interactively.
+    /// Show who is signed in (exit code 3 when nobody is).
     Whoami(JsonFlag),
 
     /// List, show, verify, export and import signing receipts.
