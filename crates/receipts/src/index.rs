@@ -136,6 +136,41 @@ impl IndexFile {
     }
 }
 
+impl IndexFile {
+    /// Returns why this index cannot be trusted as a cache, or `None`: an
+    /// entry whose id is not a receipt id (and so not a folder name under the
+    /// root), an unreadable name that is not a single folder name, or a name
+    /// listed twice. The caller then rebuilds the index from the files, so a
+    /// hostile index can neither hide a receipt behind a duplicate nor list a
+    /// path outside the library.
+    pub(crate) fn problem(&self) -> Option<String> {
+        let mut seen = std::collections::HashSet::new();
+        for entry in &self.entries {
+            if !crate::store::is_valid_receipt_id(&entry.receipt_id) {
+                return Some(format!(
+                    "it lists {:?}, which is not a receipt id",
+                    entry.receipt_id
+                ));
+            }
+            if !seen.insert(entry.receipt_id.as_str()) {
+                return Some(format!("it lists {:?} twice", entry.receipt_id));
+            }
+        }
+        for folder in &self.unreadable {
+            let name = folder.name.as_str();
+            if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\', '\0']) {
+                return Some(format!(
+                    "it lists {name:?} as an unreadable folder, which is not a folder name under the library"
+                ));
+            }
+            if !seen.insert(name) {
+                return Some(format!("it lists {name:?} twice"));
+            }
+        }
+        None
+    }
+}
+
 /// Search criteria for [`crate::ReceiptStore::list`]; an empty filter lists
 /// everything. Text matches are case-insensitive substrings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

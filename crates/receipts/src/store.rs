@@ -282,7 +282,18 @@ impl ReceiptStore {
         let index_path = self.root.join(INDEX_FILE);
         let (index, mut refreshed) = match fs::read(&index_path) {
             Ok(bytes) => match IndexFile::parse(&bytes) {
-                Ok(index) => (index, None),
+                Ok(index) => match index.problem() {
+                    None => (index, None),
+                    Some(problem) => {
+                        tracing::warn!(path = %index_path.display(), %problem, "receipt index inconsistent; rebuilding");
+                        (
+                            IndexFile::default(),
+                            Some(format!(
+                                "the index was inconsistent ({problem}) and was rebuilt from the receipt files"
+                            )),
+                        )
+                    }
+                },
                 Err(reason) => {
                     tracing::warn!(path = %index_path.display(), %reason, "receipt index corrupt; rebuilding");
                     (
@@ -306,6 +317,7 @@ impl ReceiptStore {
             let base = match fs::read(&index_path)
                 .ok()
                 .and_then(|b| IndexFile::parse(&b).ok())
+                .filter(|latest| latest.problem().is_none())
             {
                 Some(latest) => latest,
                 None => index,
@@ -354,6 +366,7 @@ impl ReceiptStore {
         let base = fs::read(&index_path)
             .ok()
             .and_then(|bytes| IndexFile::parse(&bytes).ok())
+            .filter(|index| index.problem().is_none())
             .unwrap_or_default();
         let (rebuilt, changed) = self.refresh(base, &self.scan_folders()?);
         self.write_index(&rebuilt)?;
@@ -503,9 +516,9 @@ impl ReceiptStore {
         let entry = IndexEntry::from_receipt(receipt, FileStamp::of(&metadata));
         let mut index = match fs::read(&index_path) {
             Ok(bytes) => match IndexFile::parse(&bytes) {
-                Ok(index) => index,
-                // A corrupt index is rebuilt in full by the next listing.
-                Err(_) => self.refresh(IndexFile::default(), &self.scan_folders()?).0,
+                Ok(index) if index.problem().is_none() => index,
+                // A corrupt or inconsistent index is rebuilt from the files.
+                _ => self.refresh(IndexFile::default(), &self.scan_folders()?).0,
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 self.refresh(IndexFile::default(), &self.scan_folders()?).0

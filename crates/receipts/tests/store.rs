@@ -210,6 +210,98 @@ fn list_rebuilds_corrupt_index() {
     assert_eq!(again.refreshed, None);
 }
 
+/// Rewrites the index through `edit` on its JSON.
+fn edit_index(store: &ReceiptStore, edit: impl FnOnce(&mut serde_json::Value)) {
+    let path = store.root().join(INDEX_FILE);
+    let mut index: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    edit(&mut index);
+    fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+}
+
+fn listed_titles(listing: &matter_receipts::Listing) -> Vec<(String, String)> {
+    let mut titles: Vec<_> = listing
+        .entries
+        .iter()
+        .map(|e| (e.receipt_id.clone(), e.document_title.clone()))
+        .collect();
+    titles.sort();
+    titles
+}
+
+#[test]
+fn list_rebuilds_index_with_duplicate_entry() {
+    let (_dir, store) = store_with(2);
+    store.list(&ReceiptFilter::default()).unwrap();
+    edit_index(&store, |index| {
+        let entries = index["entries"].as_array_mut().unwrap();
+        let kept = entries
+            .iter()
+            .find(|e| e["receipt_id"] == "sgn_test0")
+            .unwrap()
+            .clone();
+        let mut forged = kept.clone();
+        forged["document_title"] = "Sale of all shares to Mallory".into();
+        forged["typed_name"] = "Mallory".into();
+        *entries = vec![kept, forged];
+    });
+    let listing = store.list(&ReceiptFilter::default()).unwrap();
+    assert_eq!(
+        listed_titles(&listing),
+        [
+            ("sgn_test0".to_string(), "Board consent 0".to_string()),
+            ("sgn_test1".to_string(), "Board consent 1".to_string())
+        ]
+    );
+    let reason = listing.refreshed.unwrap();
+    assert!(reason.contains("\"sgn_test0\" twice"), "{reason}");
+    assert!(reason.contains("rebuilt"), "{reason}");
+}
+
+#[test]
+fn list_rebuilds_index_with_path_outside_root() {
+    let (_dir, store) = store_with(2);
+    store.list(&ReceiptFilter::default()).unwrap();
+    edit_index(&store, |index| {
+        index["entries"][1]["receipt_id"] = "../../elsewhere".into();
+    });
+    let listing = store.list(&ReceiptFilter::default()).unwrap();
+    assert_eq!(listing.entries.len(), 2);
+    assert!(listing
+        .entries
+        .iter()
+        .all(|e| e.receipt_id.starts_with("sgn_test")));
+    assert!(listing.refreshed.unwrap().contains("not a receipt id"));
+
+    edit_index(&store, |index| {
+        index["entries"].as_array_mut().unwrap().pop();
+        index["unreadable"] =
+            serde_json::json!([{"name": "../../etc", "reason": "planted", "stamp": null}]);
+    });
+    let listing = store.list(&ReceiptFilter::default()).unwrap();
+    assert_eq!(listing.entries.len(), 2);
+    assert!(listing.unreadable.is_empty(), "{:?}", listing.unreadable);
+    assert!(listing.refreshed.unwrap().contains("not a folder name"));
+}
+
+#[test]
+fn list_drops_entry_whose_folder_is_missing() {
+    let (_dir, store) = store_with(3);
+    store.list(&ReceiptFilter::default()).unwrap();
+    // Keep the count equal to the folder count, but name a folder that does not exist.
+    edit_index(&store, |index| {
+        index["entries"][0]["receipt_id"] = "sgn_missing".into();
+    });
+    let listing = store.list(&ReceiptFilter::default()).unwrap();
+    let ids: Vec<_> = listing
+        .entries
+        .iter()
+        .map(|e| e.receipt_id.as_str())
+        .collect();
+    assert!(!ids.contains(&"sgn_missing"), "{ids:?}");
+    assert_eq!(ids.len(), 3);
+    assert!(listing.refreshed.is_some());
+}
+
 #[test]
 fn list_picks_up_folder_added_by_hand() {
     let (dir, store) = store_with(2);
