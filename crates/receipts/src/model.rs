@@ -199,7 +199,10 @@ pub enum ParseError {
 impl Receipt {
     /// Parses receipt JSON, telling apart bytes that are not JSON, JSON of
     /// another kind, and a receipt with missing or malformed fields.
+    /// A UTF-8 byte order mark at the start (as some Windows editors save
+    /// files) is skipped.
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Receipt, ParseError> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let value: Value =
             serde_json::from_slice(bytes).map_err(|e| ParseError::NotJson(e.to_string()))?;
         // RFC 8785 takes I-JSON (RFC 7493), which forbids duplicate member

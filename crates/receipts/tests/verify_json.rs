@@ -445,6 +445,23 @@ fn duplicate_top_level_member_fails_integrity() {
 }
 
 #[test]
+fn json_with_byte_order_mark_verifies() {
+    let (receipt, keys) = sample();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(&receipt.to_json_pretty());
+    let report = verify_json_bytes(&bytes, &keys);
+    assert!(report.integrity.passed, "{}", report.integrity.reason);
+    assert!(report.trust.passed, "{}", report.trust.reason);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("receipt.json");
+    std::fs::write(&path, &bytes).unwrap();
+    let from_file = matter_receipts::verify_path(&path, &keys);
+    assert_eq!(from_file.kind, ReceiptKind::Json);
+    assert!(from_file.integrity.passed, "{}", from_file.integrity.reason);
+}
+
+#[test]
 fn truncated_json_gets_reason() {
     let (receipt, keys) = sample();
     let bytes = receipt.to_json_pretty();
