@@ -98,7 +98,7 @@ impl DisclosurePacket {
         Ok(DisclosurePacket { raw, hash, fields })
     }
 
-    /// The attestation with the typed name filled in, sent verbatim as
+    /// Returns the attestation with the typed name filled in, sent verbatim as
     /// `electronic_signature_text`. When the attestation has no placeholder, the name is
     /// appended after a signature mark so that the text still carries it.
     pub fn attestation_for(&self, typed_name: &str) -> String {
@@ -110,7 +110,7 @@ impl DisclosurePacket {
         }
     }
 
-    /// The packet as plain text, in reading order.
+    /// Renders the packet as plain text, in reading order.
     pub fn text(&self) -> String {
         packet_text(&self.raw)
     }

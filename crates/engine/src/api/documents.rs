@@ -40,7 +40,7 @@ pub struct DocumentSigner {
     pub status: String,
 }
 
-/// A document with the request id of the answer.
+/// A fetched resource with the request id of the response.
 #[derive(Debug, Clone)]
 pub struct Fetched<T> {
     pub value: T,
@@ -86,8 +86,12 @@ impl ApiClient {
         id: &str,
         access_token: &SecretString,
     ) -> Result<Fetched<Document>, EngineError> {
-        self.get_json(&format!("documents/{id}"), access_token, "fetch the document")
-            .await
+        self.get_json(
+            &format!("documents/{id}"),
+            access_token,
+            "fetch the document",
+        )
+        .await
     }
 
     /// Downloads a document's bytes and hashes them as they arrive, so memory stays

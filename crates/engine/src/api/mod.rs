@@ -10,7 +10,7 @@
 //!   headers or bodies;
 //! - retries timeouts, connection errors, 5xx and 429 under [`RetryPolicy`], a POST
 //!   reusing its one [`IdempotencyKey`] for every attempt;
-//! - turns a non-success answer into an [`ApiProblem`] and a network failure into a
+//! - turns a non-success response into an [`ApiProblem`] and a network failure into a
 //!   transport error, kept apart in [`EngineError`].
 //!
 //! The per-resource calls live in [`documents`], [`envelopes`], [`signing_sessions`],
@@ -46,8 +46,8 @@ pub use retry::{IdempotencyKey, RetryPolicy};
 /// The `Matter-Version` sent when none is configured.
 pub const DEFAULT_MATTER_VERSION: &str = "2026-06-10";
 
-/// Longest body the client reads for JSON answers; the content download is streamed and
-/// not bound by this.
+/// Maximum body the client reads for a JSON response. The content download is streamed
+/// and not bound by this.
 const MAX_JSON_BODY: usize = 4 * 1024 * 1024;
 
 /// Everything the client needs, taken from [`crate::config::Config`].
@@ -74,7 +74,7 @@ pub struct ApiClient {
     clock: Arc<dyn Clock>,
 }
 
-/// A successful answer.
+/// A successful response.
 #[derive(Debug)]
 pub struct ApiResponse {
     pub status: u16,
@@ -135,11 +135,11 @@ pub struct Call<'a> {
     pub idempotency_key: Option<&'a IdempotencyKey>,
     /// No attempt starts after this instant (the signing token's expiry).
     pub deadline: Option<Instant>,
-    /// What the engine is doing, in words, for errors ("fetch the document").
+    /// The engine's action in words, for errors ("fetch the document").
     pub operation: &'static str,
 }
 
-/// Where a [`Call`] goes.
+/// The destination of a [`Call`].
 #[derive(Clone, Copy)]
 pub enum CallTarget<'a> {
     Api(&'a str),
@@ -195,7 +195,7 @@ impl ApiClient {
         })
     }
 
-    /// The API base, with a trailing slash.
+    /// Returns the API base, with a trailing slash.
     pub fn base(&self) -> &Url {
         &self.base
     }
@@ -494,7 +494,7 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Classifies a `reqwest` failure. The message names the operation and the kind, and
-/// carries `reqwest`'s own text, which holds the URL but never headers or bodies.
+/// carries `reqwest`'s own text, which contains the URL but never headers or bodies.
 fn transport_error(operation: &'static str, error: &reqwest::Error) -> EngineError {
     let mut chain = String::new();
     let mut source: Option<&dyn std::error::Error> = Some(error);

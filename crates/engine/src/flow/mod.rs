@@ -57,7 +57,7 @@ use crate::error::EngineError;
 use crate::interaction::{Interaction, SignInReason, UserView};
 use crate::secrets::SecretStore;
 
-/// Which front end drives the engine; recorded in every receipt.
+/// The front end driving the engine, recorded in every receipt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FrontEnd {
@@ -84,13 +84,14 @@ pub struct SignOutcome {
     pub saved: Result<SavedReceipt, UnsavedReceipt>,
     /// Offline verification of the receipt (read back from disk when it was saved).
     pub verification: VerificationReport,
-    /// Matter answered the sign call with a replay of an earlier attempt's answer.
+    /// Matter replayed an earlier attempt's response to the sign call.
     pub replayed: bool,
-    /// Which member carried the signing token (`signature_token` or `signing_token`).
+    /// The member that carried the signing token (`signature_token` or `signing_token`).
     pub token_field: &'static str,
 }
 
-/// A signed receipt that could not be written; nothing is lost while this is held.
+/// A signed receipt that could not be written, kept in memory for the front end to
+/// retry the write or print it.
 #[derive(Debug)]
 pub struct UnsavedReceipt {
     pub receipt: Box<Receipt>,
@@ -211,7 +212,7 @@ impl Engine {
         &self.receipts
     }
 
-    /// A snapshot of the keys receipts are verified against.
+    /// Returns a snapshot of the keys receipts are verified against.
     pub fn trusted_keys(&self) -> TrustedKeys {
         self.trusted_keys
             .lock()
@@ -223,7 +224,7 @@ impl Engine {
         &self.config
     }
 
-    /// The API client, for front ends that show raw state (for example `doctor`).
+    /// Returns the API client, for front ends that show raw state (for example `doctor`).
     pub fn api(&self) -> &ApiClient {
         &self.api
     }

@@ -701,7 +701,7 @@ async fn sign_with_session(
     })
 }
 
-/// Replaces an API "not linked" answer with an error naming both identities.
+/// Replaces Matter's "not linked" problem with an error naming both identities.
 fn personalise(error: EngineError, request: &SigningRequest, user: &UserView) -> EngineError {
     match error {
         EngineError::Api(problem)
