@@ -137,12 +137,11 @@ impl IndexFile {
 }
 
 impl IndexFile {
-    /// Returns why this index cannot be trusted as a cache, or `None`: an
-    /// entry whose id is not a receipt id (and so not a folder name under the
-    /// root), an unreadable name that is not a single folder name, or a name
-    /// listed twice. The caller then rebuilds the index from the files, so a
-    /// hostile index can neither hide a receipt behind a duplicate nor list a
-    /// path outside the library.
+    /// Returns why this index cannot be trusted as a cache, or `None`. The
+    /// causes are an entry id that is not a receipt id, an unreadable name
+    /// that is not a single folder name, and a name listed twice. The caller
+    /// then rebuilds the index from the files, so a hostile index can neither
+    /// hide a receipt behind a duplicate nor list a path outside the library.
     pub(crate) fn problem(&self) -> Option<String> {
         let mut seen = std::collections::HashSet::new();
         for entry in &self.entries {

@@ -8,8 +8,8 @@
 //!
 //! Live keys are accepted only from an `https` source. The sandbox serves its
 //! `matter-keys.json` over plain `http` on loopback and lists a `live` key so
-//! that clients can prove they reject it; such a key must never vouch for a
-//! live receipt. So [`TrustedKeys::remember`] never caches a live key from a
+//! that clients can prove they reject it. Such a key must never vouch for a
+//! live receipt, so [`TrustedKeys::remember`] never caches a live key from a
 //! source that is not `https`, and [`TrustedKeys::load`] drops any cached live
 //! key whose recorded source is not `https`.
 

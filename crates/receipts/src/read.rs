@@ -102,7 +102,7 @@ impl ReceiptFile {
 }
 
 /// Explains a layout version that this version cannot re-create.
-fn unknown_layout(what: &str, declared: Option<&str>, json_name: &str) -> String {
+fn unknown_layout(rendering: &str, declared: Option<&str>, json_name: &str) -> String {
     let declared = match declared {
         Some(version) => {
             format!("declares layout version {version:?}, which this version does not know")
@@ -110,7 +110,7 @@ fn unknown_layout(what: &str, declared: Option<&str>, json_name: &str) -> String
         None => "declares no layout version".to_string(),
     };
     format!(
-        "the embedded receipt verifies, but the {what} {declared}, so the visible content cannot be compared with the embedded receipt and may have been edited; verify the JSON receipt ({json_name}) instead"
+        "the embedded receipt verifies, but the {rendering} {declared}, so the visible content cannot be compared with the embedded receipt and may have been edited; verify the JSON receipt ({json_name}) instead"
     )
 }
 

@@ -398,7 +398,7 @@ fn check_consistency(receipt: &Receipt, now: OffsetDateTime) -> Result<(), Strin
     expect_optional_str(payload, "signing_envelope_id", envelope_id, "envelope.id")?;
     expect_optional_str(payload, "signer_id", signer_id, "envelope.signer_id")?;
 
-    // The server's signature record, member by member where present.
+    // The server's signature record: each member the payload also holds.
     check_signature_record(receipt, payload)?;
 
     // The typed name, bound exactly: the text must be the packet's
