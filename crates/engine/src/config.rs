@@ -8,6 +8,9 @@
 //! Every error names the value, where it came from (flag, environment variable, or file
 //! and key) and how to fix it.
 
+// Configuration loads once per run, so a large error type costs nothing that matters.
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
