@@ -156,21 +156,25 @@ impl TrustedKeys {
         }
     }
 
-    /// Merges the Ed25519 keys of a `matter-keys.json` document fetched from
-    /// `source_url` into the cache file and into `self`, and returns how many
-    /// keys were new.
+    /// Merges the Ed25519 keys that a `matter-keys.json` document fetched
+    /// from `source_url` lists for `mode`, the mode the app is configured
+    /// for, into the cache file and into `self`, and returns how many keys
+    /// were new. Keys the document lists for the other mode are never cached.
     ///
-    /// Entries are merged by mode and `kid`: the same kid with the same key
-    /// only updates `status` and `last_seen_at`. A kid that reappears with a
+    /// Live keys are cached only from an `https` source. A `source_url` that
+    /// is not `https` (a loopback sandbox is `http`) with `mode` live is
+    /// rejected with [`StoreError::InvalidKeys`] and nothing is cached.
+    ///
+    /// Entries are merged by `kid`: the same kid with the same key only
+    /// updates `status` and `last_seen_at`. A kid that reappears with a
     /// different key is kept beside the old one, because dropping the old key
     /// would make receipts it signed untrusted. A warning is logged. Entries
     /// that are not Ed25519 (`kty` `OKP`, `crv` `Ed25519`, 32-byte `x`) are
-    /// skipped with a warning. Live keys are never cached from a `source_url`
-    /// that is not `https` (a loopback sandbox is `http`): they are skipped
-    /// with a warning. The cache is written atomically; an unreadable cache
-    /// file is renamed to `matter-keys.json.corrupt-<unix time>` first.
+    /// skipped with a warning. The cache is written atomically; an unreadable
+    /// cache file is renamed to `matter-keys.json.corrupt-<unix time>` first.
     pub fn remember(
         &mut self,
+        mode: Mode,
         keys_document: &Value,
         source_url: &str,
     ) -> Result<usize, StoreError> {
@@ -180,7 +184,15 @@ impl TrustedKeys {
                 reason: "these trusted keys were not loaded from a data directory, so there is no cache to write; use TrustedKeys::load".into(),
             });
         };
-        let fetched = parse_keys_document(keys_document, source_url)?;
+        if mode == Mode::Live && !is_https(source_url) {
+            return Err(StoreError::InvalidKeys {
+                source_url: source_url.to_owned(),
+                reason:
+                    "live keys are cached only from an https source; use Matter's https keys URL"
+                        .into(),
+            });
+        }
+        let fetched = parse_keys_document(keys_document, mode, source_url)?;
         let path = TrustedKeys::cache_path(&data_dir);
         let mut cache = match read_cache(&data_dir) {
             Ok(cache) => cache.unwrap_or_default(),
@@ -199,10 +211,6 @@ impl TrustedKeys {
         let now = OffsetDateTime::now_utc();
         let mut added = 0;
         for (mode, jwk) in fetched {
-            if mode == Mode::Live && !is_https(source_url) {
-                tracing::warn!(kid = %jwk.kid, source = source_url, "not caching a live key from a source that is not https");
-                continue;
-            }
             let list = match mode {
                 Mode::Test => &mut cache.test,
                 Mode::Live => &mut cache.live,
@@ -286,9 +294,11 @@ fn read_cache(data_dir: &Path) -> Result<Option<CacheFile>, StoreError> {
         })
 }
 
-/// Extracts the usable Ed25519 keys of a `matter-keys.json` document.
+/// Extracts the usable Ed25519 keys that a `matter-keys.json` document lists
+/// for `mode`.
 fn parse_keys_document(
     document: &Value,
+    mode: Mode,
     source_url: &str,
 ) -> Result<Vec<(Mode, CachedJwk)>, StoreError> {
     let invalid = |reason: String| StoreError::InvalidKeys {
@@ -300,31 +310,29 @@ fn parse_keys_document(
     };
     let now = OffsetDateTime::now_utc();
     let mut keys = Vec::new();
-    for mode in [Mode::Test, Mode::Live] {
-        let entries = match object.get(mode.as_str()) {
-            None | Some(Value::Null) => continue,
-            Some(Value::Array(entries)) => entries,
-            Some(_) => return Err(invalid(format!("\"{mode}\" is not an array"))),
-        };
-        for entry in entries {
-            match parse_jwk(entry) {
-                Ok((kid, x, key_use, status)) => keys.push((
-                    mode,
-                    CachedJwk {
-                        kid,
-                        kty: "OKP".into(),
-                        crv: "Ed25519".into(),
-                        x,
-                        key_use,
-                        status,
-                        source: source_url.to_owned(),
-                        first_seen_at: now,
-                        last_seen_at: now,
-                    },
-                )),
-                Err(reason) => {
-                    tracing::warn!(mode = %mode, source = source_url, %reason, "skipping a matter-keys.json entry");
-                }
+    let entries = match object.get(mode.as_str()) {
+        None | Some(Value::Null) => return Ok(keys),
+        Some(Value::Array(entries)) => entries,
+        Some(_) => return Err(invalid(format!("\"{mode}\" is not an array"))),
+    };
+    for entry in entries {
+        match parse_jwk(entry) {
+            Ok((kid, x, key_use, status)) => keys.push((
+                mode,
+                CachedJwk {
+                    kid,
+                    kty: "OKP".into(),
+                    crv: "Ed25519".into(),
+                    x,
+                    key_use,
+                    status,
+                    source: source_url.to_owned(),
+                    first_seen_at: now,
+                    last_seen_at: now,
+                },
+            )),
+            Err(reason) => {
+                tracing::warn!(mode = %mode, source = source_url, %reason, "skipping a matter-keys.json entry");
             }
         }
     }
@@ -390,7 +398,11 @@ mod tests {
             json!([{"kid": "k1", "kty": "OKP", "crv": "Ed25519", "x": x(1), "use": "receipt", "status": "active"}]),
         );
         let added = keys
-            .remember(&doc, "http://127.0.0.1:1/.well-known/matter-keys.json")
+            .remember(
+                Mode::Test,
+                &doc,
+                "http://127.0.0.1:1/.well-known/matter-keys.json",
+            )
             .unwrap();
         assert_eq!(added, 1);
         let reloaded = TrustedKeys::load(dir.path()).unwrap();
@@ -412,8 +424,8 @@ mod tests {
             {"kid": "k1", "kty": "OKP", "crv": "Ed25519", "x": x(1), "status": "retired"},
             {"kid": "k2", "kty": "OKP", "crv": "Ed25519", "x": x(2), "status": "active"}
         ]));
-        keys.remember(&first, url).unwrap();
-        let added = keys.remember(&second, url).unwrap();
+        keys.remember(Mode::Test, &first, url).unwrap();
+        let added = keys.remember(Mode::Test, &second, url).unwrap();
         assert_eq!(added, 1);
         let reloaded = TrustedKeys::load(dir.path()).unwrap();
         assert_eq!(reloaded.keys().len(), 2);
@@ -427,11 +439,13 @@ mod tests {
         let mut keys = TrustedKeys::load(dir.path()).unwrap();
         let url = "http://127.0.0.1:1/.well-known/matter-keys.json";
         keys.remember(
+            Mode::Test,
             &document(json!([{"kid": "k1", "kty": "OKP", "crv": "Ed25519", "x": x(1)}])),
             url,
         )
         .unwrap();
         keys.remember(
+            Mode::Test,
             &document(json!([{"kid": "k1", "kty": "OKP", "crv": "Ed25519", "x": x(2)}])),
             url,
         )
@@ -448,7 +462,9 @@ mod tests {
             {"kid": "rsa", "kty": "RSA", "n": "abc", "e": "AQAB"},
             {"kid": "short", "kty": "OKP", "crv": "Ed25519", "x": "AAAA"}
         ]));
-        let added = keys.remember(&doc, "http://127.0.0.1:1/k").unwrap();
+        let added = keys
+            .remember(Mode::Test, &doc, "http://127.0.0.1:1/k")
+            .unwrap();
         assert_eq!(added, 0);
     }
 
@@ -457,7 +473,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut keys = TrustedKeys::load(dir.path()).unwrap();
         let error = keys
-            .remember(&json!([1]), "http://127.0.0.1:1/k")
+            .remember(Mode::Test, &json!([1]), "http://127.0.0.1:1/k")
             .unwrap_err();
         assert_eq!(error.code(), "matter_keys_invalid");
     }
@@ -474,6 +490,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut keys = TrustedKeys::load(dir.path()).unwrap();
         keys.remember(
+            Mode::Test,
             &both_modes(1),
             "http://127.0.0.1:1/.well-known/matter-keys.json",
         )
@@ -482,6 +499,49 @@ mod tests {
         let reloaded = TrustedKeys::load(dir.path()).unwrap();
         assert_eq!(reloaded.find(Mode::Live, "l1").count(), 0);
         assert_eq!(reloaded.find(Mode::Test, "t1").count(), 1);
+    }
+
+    #[test]
+    fn remember_in_test_mode_caches_no_live_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut keys = TrustedKeys::load(dir.path()).unwrap();
+        let added = keys
+            .remember(Mode::Test, &both_modes(1), "https://mattermode.com/k")
+            .unwrap();
+        assert_eq!(added, 1);
+        assert_eq!(keys.find(Mode::Live, "l1").count(), 0);
+        let reloaded = TrustedKeys::load(dir.path()).unwrap();
+        assert_eq!(reloaded.find(Mode::Live, "l1").count(), 0);
+        assert_eq!(reloaded.find(Mode::Test, "t1").count(), 1);
+    }
+
+    #[test]
+    fn remember_in_live_mode_caches_live_keys_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut keys = TrustedKeys::load(dir.path()).unwrap();
+        keys.remember(Mode::Live, &both_modes(1), "https://mattermode.com/k")
+            .unwrap();
+        let reloaded = TrustedKeys::load(dir.path()).unwrap();
+        assert_eq!(reloaded.find(Mode::Live, "l1").count(), 1);
+        assert_eq!(reloaded.find(Mode::Test, "t1").count(), 0);
+    }
+
+    #[test]
+    fn remember_live_from_http_is_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut keys = TrustedKeys::load(dir.path()).unwrap();
+        let error = keys
+            .remember(
+                Mode::Live,
+                &both_modes(1),
+                "http://127.0.0.1:41177/.well-known/matter-keys.json",
+            )
+            .unwrap_err();
+        assert_eq!(error.code(), "matter_keys_invalid");
+        assert!(error.to_string().contains("https"), "{error}");
+        assert_eq!(keys.find(Mode::Live, "l1").count(), 0);
+        let reloaded = TrustedKeys::load(dir.path()).unwrap();
+        assert!(reloaded.find(Mode::Live, "l1").next().is_none());
     }
 
     #[test]
@@ -529,6 +589,7 @@ mod tests {
         let mut keys = TrustedKeys::pinned();
         keys.data_dir = Some(dir.path().to_path_buf());
         keys.remember(
+            Mode::Test,
             &document(json!([{"kid": "k1", "kty": "OKP", "crv": "Ed25519", "x": x(1)}])),
             "http://127.0.0.1:1/k",
         )

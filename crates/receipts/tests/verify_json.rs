@@ -221,7 +221,7 @@ fn live_receipt_with_test_recorded_key_fails_trust() {
 }
 
 #[test]
-fn live_receipt_with_key_learned_over_http_fails_trust() {
+fn live_receipt_with_key_cached_in_test_mode_fails_trust() {
     use base64::Engine as _;
     let key = signing_key(7);
     let mut input = SampleReceipt::new(1);
@@ -234,11 +234,19 @@ fn live_receipt_with_key_learned_over_http_fails_trust() {
     });
     let dir = tempfile::tempdir().unwrap();
     let mut keys = TrustedKeys::load(dir.path()).unwrap();
-    keys.remember(
-        &document,
+    for source in [
         "http://127.0.0.1:41177/.well-known/matter-keys.json",
-    )
-    .unwrap();
+        "https://mattermode.com/.well-known/matter-keys.json",
+    ] {
+        keys.remember(Mode::Test, &document, source).unwrap();
+    }
+    assert!(keys
+        .remember(
+            Mode::Live,
+            &document,
+            "http://127.0.0.1:41177/.well-known/matter-keys.json"
+        )
+        .is_err());
     let reloaded = TrustedKeys::load(dir.path()).unwrap();
     for keys in [&keys, &reloaded] {
         let (integrity, trust) = verify_receipt(&receipt, keys);
