@@ -127,7 +127,8 @@ fn remember_keys(engine: &Engine, keys_document: Option<&Value>) -> TrustedKeys 
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(document) = keys_document {
         let source = engine.config.keys_url();
-        if let Err(error) = keys.remember(document, source.as_str()) {
+        let mode = receipt_mode(engine.config.mode);
+        if let Err(error) = keys.remember(mode, document, source.as_str()) {
             tracing::warn!(%error, "could not cache Matter's keys; verifying with the keys in memory");
         }
     }

@@ -109,8 +109,11 @@ async fn run_steps(
             expected: expected.clone(),
         });
     }
-    let typed_name = typed_name.split_whitespace().collect::<Vec<_>>().join(" ");
-    let signature_text = prepared.packet.attestation_for(&typed_name);
+    let typed_name = matter_receipts::collapse_whitespace(&typed_name);
+    let signature_text = matter_receipts::electronic_signature_text(
+        &prepared.packet.fields.signature_attestation,
+        &typed_name,
+    );
 
     // 5. Freshness: Matter wants an interactive sign-in within 5 minutes.
     ui.progress(Step::CheckingFreshness);
