@@ -26,8 +26,12 @@ fn trust_sample_key(env: &TestEnv) {
     let document = json!({"test": [{"kid": SAMPLE_KID, "kty": "OKP", "crv": "Ed25519", "x": x, "use": "receipt", "status": "active"}], "live": []});
     for dir in common::key_dirs(env) {
         let mut keys = TrustedKeys::load(&dir).expect("load the key cache");
-        keys.remember(&document, "http://127.0.0.1:1/.well-known/matter-keys.json")
-            .expect("cache the sample key");
+        keys.remember(
+            matter_receipts::Mode::Test,
+            &document,
+            "http://127.0.0.1:1/.well-known/matter-keys.json",
+        )
+        .expect("cache the sample key");
     }
 }
 
