@@ -234,7 +234,7 @@ impl EngineError {
             },
             EngineError::InvalidResponse { .. } => "invalid_response",
             EngineError::SignOutcomeUnknown { .. } => "sign_outcome_unknown",
-            EngineError::SignIn { code, .. } => *code,
+            EngineError::SignIn { code, .. } => code,
             EngineError::Cancelled => "cancelled",
             EngineError::FrontEndUnavailable(_) => "front_end_unavailable",
             EngineError::EsraDeclined => "esra_consent_declined",
