@@ -44,6 +44,7 @@ async fn server_reauth_runs_one_sign_in_with_new_key() {
     // Only the server's clock moves: the engine believes the sign-in is fresh, Matter
     // answers 403 reauthentication_required.
     harness.control().advance_clock(Duration::from_secs(6 * 60));
+    harness.sync_clock_on_sign_in();
 
     harness
         .engine
@@ -74,6 +75,7 @@ async fn second_reauth_goes_to_user() {
     let harness = Harness::start().await;
     harness.engine.sign_in(&harness.ui).await.expect("sign in");
     harness.control().advance_clock(Duration::from_secs(6 * 60));
+    harness.sync_clock_on_sign_in();
     // After the one re-authentication, age the server's view again before the retry.
     harness.ui.on_step(Step::CreatingSession, |control| {
         control.advance_clock(Duration::from_secs(6 * 60));

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 
 use matter_engine::api::RetryPolicy;
-use matter_engine::clock::ManualClock;
+use matter_engine::clock::{Clock, ManualClock};
 use matter_engine::config::Config;
 use matter_engine::deep_link::{parse_link, SigningRequest};
 use matter_engine::flow::{Engine, FrontEnd};
@@ -295,6 +295,23 @@ impl Harness {
 
     pub fn control(&self) -> Control {
         self.sandbox.control()
+    }
+
+    /// Moves the engine's clock up to the sandbox's whenever the flow starts a sign-in.
+    ///
+    /// Tests that age the sign-in on the sandbox's clock alone, so that Matter returns
+    /// `reauthentication_required` while the engine considers the sign-in fresh, need
+    /// this. The engine accepts an ID token only when its `iat` is within 60 seconds of
+    /// its own clock, so both clocks must agree again for the sign-in Matter requests.
+    pub fn sync_clock_on_sign_in(&self) {
+        let clock = self.clock.clone();
+        self.ui.on_step(Step::SigningIn, move |control| {
+            let engine_now = clock.now_utc().unix_timestamp();
+            let behind = control.now() - engine_now;
+            if behind > 0 {
+                clock.advance(std::time::Duration::from_secs(behind as u64));
+            }
+        });
     }
 
     /// Requests to `route`, oldest first. The request log holds paths without their
