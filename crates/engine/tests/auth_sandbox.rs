@@ -328,6 +328,33 @@ async fn wrong_nonce_is_rejected() {
 }
 
 #[tokio::test]
+async fn provider_clock_ahead_rejects_iat() {
+    let fixture = Fixture::start().await;
+    let ui = TestUi::new(Behaviour::SignIn);
+    // Ten minutes between the provider's clock and this computer's is past the
+    // 60-second skew the ID-token check allows.
+    fixture
+        .sandbox
+        .control()
+        .advance_clock(Duration::from_secs(10 * 60));
+
+    let error = fixture
+        .auth
+        .sign_in(&ui, SignInReason::NotSignedIn)
+        .await
+        .unwrap_err();
+
+    assert_eq!(
+        error,
+        AuthError::IdTokenInvalid {
+            check: IdTokenCheck::IssuedAt
+        }
+    );
+    assert!(error.to_string().contains("date, time"), "{error}");
+    assert!(fixture.auth.last_interactive_sign_in().is_none());
+}
+
+#[tokio::test]
 async fn stale_sign_in_needs_step_up_at_four_minutes() {
     let fixture = Fixture::start().await;
     let ui = TestUi::new(Behaviour::SignIn);

@@ -71,6 +71,20 @@ impl fmt::Display for IdTokenCheck {
     }
 }
 
+impl IdTokenCheck {
+    /// Returns what the human can do about the failed check. The time checks compare
+    /// the provider's clock with this computer's, so a wrong system clock can fail them
+    /// on every sign-in.
+    pub fn next_step(self) -> &'static str {
+        match self {
+            IdTokenCheck::Expired | IdTokenCheck::IssuedAt | IdTokenCheck::AuthTime => {
+                "check that this computer's date, time and time zone are set correctly, then sign in again"
+            }
+            _ => "sign in again, and check the issuer setting if this repeats",
+        }
+    }
+}
+
 /// What the verified token says about the human.
 #[derive(Debug, Clone)]
 pub(crate) struct VerifiedIdentity {

@@ -96,7 +96,7 @@ pub enum AuthError {
     #[error("a sign-in response arrived that does not belong to the sign-in this app started (state mismatch), so it was rejected; sign in again")]
     StateMismatch,
     /// The ID token failed one of the checks.
-    #[error("the sign-in provider's ID token was rejected because {check}; sign in again, and check the issuer setting if this repeats")]
+    #[error("the sign-in provider's ID token was rejected because {check}; {}", check.next_step())]
     IdTokenInvalid { check: IdTokenCheck },
     /// The provider could not be reached.
     #[error(
