@@ -303,10 +303,7 @@ async fn already_signed_document_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn someone_elses_link_names_both_identities() {
     let harness = Harness::start().await;
-    let link = envelope_link(seed::OPTION_PLAN_SAM_SIGNER_ID, seed::SAM_STAKEHOLDER_ID);
-    // Jane is signed in and Sam's slot is next only after Jane: use Sam's document
-    // link instead, which Matter refuses for Jane.
-    let _ = link;
+    // Jane is signed in and opens a link naming Sam's stakeholder, which Matter refuses.
     let sams_link = document_link(seed::BOARD_CONSENT_DOC_ID, seed::SAM_STAKEHOLDER_ID);
 
     let error = harness
