@@ -156,6 +156,33 @@ async fn dropped_answer_after_commit_signs_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_creation_answer_reuses_session() {
+    let harness = Harness::start().await;
+    harness.engine.sign_in(&harness.ui).await.expect("sign in");
+    // The dry run has gone by the time the review is on screen, so only the creation
+    // loses its answer.
+    harness.ui.on_review(|control| {
+        control.drop_after_commit(Route::CreateSigningSession, 1);
+    });
+
+    let outcome = harness
+        .engine
+        .sign(&board_consent_link(), &harness.ui)
+        .await
+        .expect("the retry gets the replayed session");
+
+    let creations = harness.creations();
+    assert_eq!(creations.len(), 2, "{creations:?}");
+    assert_eq!(creations[0].idempotency_key, creations[1].idempotency_key);
+    assert!(creations[1].replayed);
+    assert_eq!(harness.control().sessions().len(), 1);
+    let signatures = harness.control().signatures(seed::BOARD_CONSENT_DOC_ID);
+    assert_eq!(signatures.len(), 1);
+    assert_eq!(outcome.receipt_id, signatures[0].id);
+    assert!(outcome.verification.passed(), "{:?}", outcome.verification);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn corrupted_packet_hash_blocks_before_session() {
     let harness = Harness::start().await;
     harness.control().corrupt_next_packet_hash(1);
