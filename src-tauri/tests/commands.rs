@@ -1,0 +1,540 @@
+//! The shell's commands and events through Tauri's mock runtime, with a scripted
+//! backend standing in for the engine so each routing path can be driven exactly.
+
+use std::future::pending;
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use matter_engine::config::Mode;
+use matter_engine::interaction::{
+    Decision, DocumentView, Interaction, Review, SignInPrompt, SignInReason, StakeholderView, Step,
+    UserView,
+};
+use matter_signer_desktop::backend::{Backend, ReceiptForm, ReceiptQuery, StorageView};
+use matter_signer_desktop::browser::BrowserOpener;
+use matter_signer_desktop::error::ShellError;
+use matter_signer_desktop::events::{IpcLog, WindowEvents};
+use matter_signer_desktop::state::Shell;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Listener, Manager, WebviewWindow, WebviewWindowBuilder};
+
+const LINK: &str =
+    "mattermode://sign?document_id=doc_board_consent_2026&stakeholder_id=stk_jane_founder";
+const STEP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How the scripted flow behaves after opening the sign-in.
+#[derive(Clone, Copy)]
+enum Script {
+    /// Sign-in, review, then finish with the human's decision.
+    Review,
+    /// Sign-in, then wait forever (as if the browser never redirected).
+    HangAfterSignIn,
+}
+
+struct ScriptedBackend {
+    script: Script,
+    signed: Mutex<Vec<String>>,
+    receipts_dir: PathBuf,
+}
+
+impl ScriptedBackend {
+    fn new(script: Script, receipts_dir: PathBuf) -> Self {
+        Self {
+            script,
+            signed: Mutex::new(Vec::new()),
+            receipts_dir,
+        }
+    }
+}
+
+fn user() -> UserView {
+    UserView {
+        user_id: "user_jane".into(),
+        email: "jane@example.test".into(),
+        name: "Jane Q. Founder".into(),
+    }
+}
+
+fn review() -> Review {
+    Review {
+        mode: Mode::Test,
+        document: DocumentView {
+            id: "doc_board_consent_2026".into(),
+            title: "Board consent".into(),
+            entity_id: "ent_acme".into(),
+            entity_name: "Acme, Inc.".into(),
+            sha256: "ab".repeat(32),
+            byte_length: 1234,
+            execution_status: "awaiting_signatures".into(),
+        },
+        envelope: None,
+        stakeholder: StakeholderView {
+            id: "stk_jane_founder".into(),
+            name: "Jane Q. Founder".into(),
+        },
+        signed_in_user: user(),
+        packet: json!({ "packet_hash": "cd".repeat(32) }),
+        packet_text: "Board consent\n".into(),
+        packet_hash: "cd".repeat(32),
+        signature_attestation: "I, {name}, sign.".into(),
+    }
+}
+
+#[async_trait]
+impl Backend for ScriptedBackend {
+    fn mode(&self) -> Mode {
+        Mode::Test
+    }
+
+    fn sandbox(&self) -> bool {
+        true
+    }
+
+    fn storage(&self) -> StorageView {
+        StorageView {
+            kind: "memory".into(),
+            reason: Some("no keyring in tests".into()),
+        }
+    }
+
+    async fn current_user(&self) -> Option<UserView> {
+        None
+    }
+
+    fn parse_link(&self, link: &str) -> Result<Value, ShellError> {
+        if link.starts_with("mattermode://sign?") {
+            Ok(
+                json!({ "kind": "document", "document_id": "doc_board_consent_2026", "stakeholder_id": "stk_jane_founder" }),
+            )
+        } else {
+            Err(ShellError::new(
+                "link_invalid",
+                format!("{link} is not a signing link."),
+            ))
+        }
+    }
+
+    async fn sign(&self, _link: &str, ui: Arc<dyn Interaction>) -> Result<Value, ShellError> {
+        ui.progress(Step::SigningIn);
+        ui.open_sign_in(&SignInPrompt {
+            authorize_url: "http://127.0.0.1:9/oauth/authorize?state=s"
+                .parse()
+                .unwrap(),
+            reason: SignInReason::NotSignedIn,
+            timeout: Duration::from_secs(300),
+        })
+        .await
+        .map_err(|_| ShellError::cancelled())?;
+        if let Script::HangAfterSignIn = self.script {
+            pending::<()>().await;
+        }
+        ui.progress(Step::AwaitingDecision);
+        match ui.review(&review()).await {
+            Ok(Decision::Sign { typed_name }) => {
+                self.signed.lock().unwrap().push(typed_name.clone());
+                ui.progress(Step::Done);
+                Ok(
+                    json!({ "receipt": null, "saved": true, "save_error": null, "verification": null, "typed_name": typed_name }),
+                )
+            }
+            Ok(Decision::Cancel) | Err(_) => Err(ShellError::cancelled()),
+        }
+    }
+
+    async fn sign_in(&self, _ui: Arc<dyn Interaction>) -> Result<UserView, ShellError> {
+        Ok(user())
+    }
+
+    async fn sign_out(&self) -> Result<(), ShellError> {
+        Ok(())
+    }
+
+    fn list_receipts(&self, query: &ReceiptQuery) -> Result<Value, ShellError> {
+        Ok(json!({ "entries": [], "unreadable": [], "query_text": query.text }))
+    }
+
+    fn verify_receipt(&self, receipt_id: &str) -> Result<Value, ShellError> {
+        Err(ShellError::new(
+            "not_found",
+            format!("No receipt {receipt_id}."),
+        ))
+    }
+
+    fn receipt_file(&self, receipt_id: &str, _form: ReceiptForm) -> Result<PathBuf, ShellError> {
+        Ok(self.receipts_dir.join(format!("{receipt_id}.json")))
+    }
+
+    fn receipt_files(&self, receipt_id: &str) -> Result<Vec<PathBuf>, ShellError> {
+        Ok(vec![self.receipts_dir.join(format!("{receipt_id}.json"))])
+    }
+}
+
+#[derive(Default)]
+struct RecordingBrowser(Mutex<Vec<String>>);
+
+impl BrowserOpener for RecordingBrowser {
+    fn open(&self, url: &str) -> Result<(), String> {
+        self.0.lock().unwrap().push(url.to_owned());
+        Ok(())
+    }
+}
+
+struct Harness {
+    app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    events: Receiver<(String, Value)>,
+    browser: Arc<RecordingBrowser>,
+    backend: Arc<ScriptedBackend>,
+    _dir: tempfile::TempDir,
+    ipc_log: PathBuf,
+}
+
+const EVENTS: &[&str] = &[
+    "link://opened",
+    "flow://progress",
+    "flow://sign-in",
+    "flow://review",
+    "flow://esra",
+    "flow://done",
+    "flow://error",
+];
+
+fn harness(script: Script) -> Harness {
+    harness_with(script, mock_context(noop_assets()))
+}
+
+/// Creates a harness with the app's real context, so its capabilities and CSP apply.
+fn harness_with_app_acl() -> Harness {
+    harness_with(
+        Script::Review,
+        tauri::generate_context!("../tauri.conf.json", test = true),
+    )
+}
+
+fn harness_with(script: Script, context: tauri::Context<MockRuntime>) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let app = mock_builder()
+        .invoke_handler(matter_signer_desktop::invoke_handler())
+        .build(context)
+        .unwrap();
+    let ipc_log = dir.path().join("ipc.jsonl");
+    let log = Arc::new(IpcLog::to_file(&ipc_log).unwrap());
+    let backend = Arc::new(ScriptedBackend::new(script, dir.path().to_path_buf()));
+    let browser = Arc::new(RecordingBrowser::default());
+    let events = Arc::new(WindowEvents::new(app.handle().clone(), log.clone()));
+    app.manage(Shell::new(backend.clone(), events, log, browser.clone()));
+
+    let (sender, receiver) = channel();
+    for name in EVENTS {
+        let sender = sender.clone();
+        let name = name.to_string();
+        app.listen_any(name.clone(), move |event| {
+            let payload = serde_json::from_str(event.payload()).unwrap();
+            let _ = sender.send((name.clone(), payload));
+        });
+    }
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        app,
+        window,
+        events: receiver,
+        browser,
+        backend,
+        _dir: dir,
+        ipc_log,
+    }
+}
+
+impl Harness {
+    fn invoke(&self, command: &str, body: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: command.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(body),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    /// Waits for event `name`, skipping others; fails after [`STEP_TIMEOUT`].
+    fn next_event(&self, name: &str) -> Value {
+        loop {
+            let (event, payload) = self
+                .events
+                .recv_timeout(STEP_TIMEOUT)
+                .unwrap_or_else(|_| panic!("no {name} event within {STEP_TIMEOUT:?}"));
+            if event == name {
+                return payload;
+            }
+        }
+    }
+}
+
+#[test]
+fn app_state_reports_mode_and_link() {
+    let harness = harness(Script::Review);
+    harness.app.state::<Shell>().receive_link(LINK);
+    let state = harness.invoke("app_state", json!({})).unwrap();
+    assert_eq!(state["mode"], "test");
+    assert_eq!(state["sandbox"], true);
+    assert_eq!(state["user"], Value::Null);
+    assert_eq!(state["storage"]["kind"], "memory");
+    assert_eq!(state["pending_link"], LINK);
+}
+
+#[test]
+fn valid_link_emits_link_opened() {
+    let harness = harness(Script::Review);
+    harness.app.state::<Shell>().receive_link(LINK);
+    assert_eq!(harness.next_event("link://opened")["link"], LINK);
+}
+
+#[test]
+fn invalid_link_emits_error_not_link() {
+    let harness = harness(Script::Review);
+    harness
+        .app
+        .state::<Shell>()
+        .receive_link("mattermode://evil");
+    let error = harness.next_event("flow://error");
+    assert_eq!(error["code"], "link_invalid");
+    let state = harness.invoke("app_state", json!({})).unwrap();
+    assert_eq!(state["pending_link"], Value::Null);
+}
+
+#[test]
+fn parse_link_returns_request() {
+    let harness = harness(Script::Review);
+    let request = harness
+        .invoke("parse_link", json!({ "link": LINK }))
+        .unwrap();
+    assert_eq!(request["kind"], "document");
+    assert_eq!(request["document_id"], "doc_board_consent_2026");
+}
+
+#[test]
+fn parse_link_error_has_code_and_message() {
+    let harness = harness(Script::Review);
+    let error = harness
+        .invoke("parse_link", json!({ "link": "nope" }))
+        .unwrap_err();
+    assert_eq!(error["code"], "link_invalid");
+    assert!(error["message"].as_str().unwrap().contains("nope"));
+}
+
+#[test]
+fn signing_flow_routes_review_and_decision() {
+    let harness = harness(Script::Review);
+    let started = harness.invoke("start_signing", json!({ "link": LINK }));
+    assert_eq!(started, Ok(Value::Null));
+
+    let prompt = harness.next_event("flow://sign-in");
+    assert_eq!(prompt["reason"]["kind"], "not_signed_in");
+    assert_eq!(prompt["timeout"], 300);
+    assert_eq!(harness.browser.0.lock().unwrap().len(), 1);
+
+    let review = harness.next_event("flow://review");
+    assert_eq!(review["document"]["id"], "doc_board_consent_2026");
+    assert_eq!(review["packet_hash"], "cd".repeat(32));
+
+    let decision = json!({ "decision": { "kind": "sign", "typed_name": "Jane Q. Founder" } });
+    assert_eq!(harness.invoke("submit_decision", decision), Ok(Value::Null));
+
+    let done = harness.next_event("flow://done");
+    assert_eq!(done["saved"], true);
+    assert_eq!(
+        *harness.backend.signed.lock().unwrap(),
+        vec!["Jane Q. Founder".to_string()]
+    );
+}
+
+#[test]
+fn second_start_while_running_is_busy() {
+    let harness = harness(Script::HangAfterSignIn);
+    harness
+        .invoke("start_signing", json!({ "link": LINK }))
+        .unwrap();
+    harness.next_event("flow://sign-in");
+    let error = harness
+        .invoke("start_signing", json!({ "link": LINK }))
+        .unwrap_err();
+    assert_eq!(error["code"], "flow_busy");
+}
+
+#[test]
+fn cancel_during_review_ends_flow_unsigned() {
+    let harness = harness(Script::Review);
+    harness
+        .invoke("start_signing", json!({ "link": LINK }))
+        .unwrap();
+    harness.next_event("flow://review");
+    assert_eq!(harness.invoke("cancel_flow", json!({})), Ok(Value::Null));
+    let error = harness.next_event("flow://error");
+    assert_eq!(error["code"], "cancelled");
+    assert!(harness.backend.signed.lock().unwrap().is_empty());
+}
+
+#[test]
+fn cancel_while_waiting_for_browser_stops_flow() {
+    let harness = harness(Script::HangAfterSignIn);
+    harness
+        .invoke("start_signing", json!({ "link": LINK }))
+        .unwrap();
+    harness.next_event("flow://sign-in");
+    assert_eq!(harness.invoke("cancel_flow", json!({})), Ok(Value::Null));
+    assert_eq!(harness.next_event("flow://error")["code"], "cancelled");
+    // The slot is free again, so a new flow can start.
+    assert_eq!(
+        harness.invoke("start_signing", json!({ "link": LINK })),
+        Ok(Value::Null)
+    );
+}
+
+#[test]
+fn decision_without_flow_is_rejected() {
+    let harness = harness(Script::Review);
+    let decision = json!({ "decision": { "kind": "cancel" } });
+    let error = harness.invoke("submit_decision", decision).unwrap_err();
+    assert_eq!(error["code"], "no_pending_decision");
+}
+
+#[test]
+fn malformed_decision_is_rejected() {
+    let harness = harness(Script::Review);
+    let decision = json!({ "decision": { "kind": "sign_everything" } });
+    assert!(harness.invoke("submit_decision", decision).is_err());
+}
+
+#[test]
+fn esra_without_prompt_is_rejected() {
+    let harness = harness(Script::Review);
+    let answer = json!({ "answer": { "kind": "affirm", "paper_copy_request_method": "email" } });
+    let error = harness.invoke("submit_esra", answer).unwrap_err();
+    assert_eq!(error["code"], "no_pending_consent");
+}
+
+#[test]
+fn sign_in_returns_user() {
+    let harness = harness(Script::Review);
+    let user = harness.invoke("sign_in", json!({})).unwrap();
+    assert_eq!(user["email"], "jane@example.test");
+}
+
+#[test]
+fn list_receipts_passes_query() {
+    let harness = harness(Script::Review);
+    let listed = harness
+        .invoke("list_receipts", json!({ "query": { "text": "board" } }))
+        .unwrap();
+    assert_eq!(listed["query_text"], "board");
+}
+
+#[test]
+fn list_receipts_rejects_unknown_filter() {
+    let harness = harness(Script::Review);
+    let result = harness.invoke("list_receipts", json!({ "query": { "path": "/etc" } }));
+    assert!(result.is_err());
+}
+
+#[test]
+fn verify_receipt_error_reaches_ui() {
+    let harness = harness(Script::Review);
+    let error = harness
+        .invoke("verify_receipt", json!({ "receipt_id": "rcpt_missing" }))
+        .unwrap_err();
+    assert_eq!(error["code"], "not_found");
+}
+
+#[test]
+fn verify_receipt_rejects_camel_case_argument() {
+    let harness = harness(Script::Review);
+    let error = harness
+        .invoke("verify_receipt", json!({ "receiptId": "rcpt_missing" }))
+        .unwrap_err();
+    assert!(error.to_string().contains("receipt_id"), "{error}");
+}
+
+#[test]
+fn open_receipt_missing_file_is_open_failed() {
+    let harness = harness(Script::Review);
+    let error = harness
+        .invoke(
+            "open_receipt",
+            json!({ "receipt_id": "rcpt_gone", "form": "json" }),
+        )
+        .unwrap_err();
+    assert_eq!(error["code"], "open_failed");
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .contains("rcpt_gone.json"));
+}
+
+#[test]
+fn ipc_log_records_events_and_responses() {
+    let harness = harness(Script::Review);
+    harness.app.state::<Shell>().receive_link(LINK);
+    harness.next_event("link://opened");
+    harness.invoke("app_state", json!({})).unwrap();
+    let log = std::fs::read_to_string(&harness.ipc_log).unwrap();
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert!(lines
+        .iter()
+        .any(|line| line["kind"] == "event" && line["name"] == "link://opened"));
+    assert!(lines
+        .iter()
+        .any(|line| line["kind"] == "response" && line["name"] == "app_state"));
+}
+
+#[test]
+fn capability_allows_own_commands() {
+    let harness = harness_with_app_acl();
+    let state = harness.invoke("app_state", json!({}));
+    assert!(state.is_ok(), "{state:?}");
+}
+
+#[test]
+fn capability_allows_event_listening() {
+    let harness = harness_with_app_acl();
+    let listened = harness.invoke(
+        "plugin:event|listen",
+        json!({ "event": "flow://progress", "target": { "kind": "Any" }, "handler": 7 }),
+    );
+    assert!(listened.is_ok(), "{listened:?}");
+}
+
+#[test]
+fn capability_denies_window_control() {
+    let harness = harness_with_app_acl();
+    let denied = harness.invoke("plugin:window|close", json!({ "label": "main" }));
+    assert!(denied.unwrap_err().to_string().contains("not allowed"));
+}
+
+#[test]
+fn capability_denies_event_emit() {
+    let harness = harness_with_app_acl();
+    let denied = harness.invoke(
+        "plugin:event|emit",
+        json!({ "event": "flow://done", "payload": {} }),
+    );
+    assert!(denied.unwrap_err().to_string().contains("not allowed"));
+}
