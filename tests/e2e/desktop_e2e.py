@@ -89,6 +89,8 @@ class WebDriver:
                 return json.loads(response.read() or b"{}").get("value")
         except urllib.error.HTTPError as error:
             raise StepFailed(f"WebDriver {method} {path} failed: {error.code} {error.read()[:500]!r}")
+        except TimeoutError:
+            raise StepFailed(f"WebDriver {method} {path} did not answer within {REQUEST_TIMEOUT:.0f} s")
 
     def wait_ready(self, deadline: float):
         while time.monotonic() < deadline:
@@ -199,9 +201,36 @@ class Run:
         return env
 
     def shot(self, driver: WebDriver, name: str):
+        """Saves what the X display shows. WebKitWebDriver's screenshot command can
+        hang under Xvfb, and a hung command blocks the session, so the display is
+        captured with ImageMagick's `import`; WebDriver is used only without it."""
         self.shots += 1
         path = self.artifacts / f"{self.shots:02d}-{name}.png"
-        driver.screenshot(path)
+        importer = shutil.which("import")
+        if importer:
+            # The DOM can be ahead of the pixels; wait until WebKit has painted two
+            # frames after the last change.
+            driver.call(
+                "POST",
+                driver.s("/execute/async"),
+                {
+                    "script": "const done = arguments[arguments.length - 1];"
+                    "requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                    "args": [],
+                },
+            )
+            try:
+                subprocess.run(
+                    [importer, "-window", "root", str(path)],
+                    check=True,
+                    timeout=STEP_TIMEOUT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
+            except subprocess.CalledProcessError as error:
+                raise StepFailed(f"import could not capture the display: {error.stderr.decode()[-500:]}")
+        else:
+            driver.screenshot(path)
         print(f"  screenshot {path}")
 
     def start_driver(self) -> WebDriver:
