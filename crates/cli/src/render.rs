@@ -28,6 +28,12 @@ pub fn sanitize_line(text: &str) -> String {
     sanitize(text).replace(['\n', '\t'], " ")
 }
 
+/// Formats a timestamp as RFC 3339 with its own offset, the form receipts record.
+pub fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| at.to_string())
+}
+
 /// Splits a hex digest into groups of four for reading aloud and comparing:
 /// `3f2a 9c01 …`, eight groups per line.
 pub fn group_hex(hex: &str) -> String {
@@ -143,6 +149,12 @@ pub fn review_text(review: &Review) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_keeps_the_offset() {
+        let at = time::macros::datetime!(2026-12-04 22:58:28 -05:00);
+        assert_eq!(rfc3339(at), "2026-12-04T22:58:28-05:00");
+    }
 
     #[test]
     fn sanitize_replaces_escape_sequences() {

@@ -216,7 +216,7 @@ pub fn show(global: &GlobalOptions, args: &ShowArgs) -> CliResult<()> {
     println!("Typed name:     {}", line(&receipt.typed_name));
     println!(
         "Signed at:      {} (server)",
-        receipt.timestamps.server_signed_at
+        render::rfc3339(receipt.timestamps.server_signed_at)
     );
     println!("Packet SHA-256: {}", line(&receipt.disclosure_packet_hash));
     println!("Session:        {}", line(&receipt.signing_session_id));

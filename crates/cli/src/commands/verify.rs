@@ -86,7 +86,7 @@ fn report_text(path: &Path, report: &VerificationReport) -> String {
             render::sanitize_line(&receipt.typed_name),
             render::sanitize_line(&receipt.stakeholder.name),
             render::sanitize_line(&receipt.stakeholder.id),
-            receipt.timestamps.server_signed_at,
+            render::rfc3339(receipt.timestamps.server_signed_at),
             receipt.mode,
         ));
     }
