@@ -77,7 +77,7 @@ pub struct PacketStakeholder {
 }
 
 /// The placeholder in `signature_attestation` that the typed name replaces.
-pub const TYPED_NAME_PLACEHOLDER: &str = "{typed_name}";
+pub use matter_receipts::TYPED_NAME_PLACEHOLDER;
 
 impl DisclosurePacket {
     /// Reads a packet and checks its `packet_hash` against the hash computed here.
@@ -100,14 +100,10 @@ impl DisclosurePacket {
 
     /// Returns the attestation with the typed name filled in, sent verbatim as
     /// `electronic_signature_text`. When the attestation has no placeholder, the name is
-    /// appended after a signature mark so that the text still carries it.
+    /// appended after a signature mark so that the text still carries it. This is the
+    /// receipts crate's rule, the one receipt verification checks against.
     pub fn attestation_for(&self, typed_name: &str) -> String {
-        let attestation = &self.fields.signature_attestation;
-        if attestation.contains(TYPED_NAME_PLACEHOLDER) {
-            attestation.replace(TYPED_NAME_PLACEHOLDER, typed_name)
-        } else {
-            format!("{attestation} /s/ {typed_name}")
-        }
+        matter_receipts::electronic_signature_text(&self.fields.signature_attestation, typed_name)
     }
 
     /// Renders the packet as plain text, in reading order.
