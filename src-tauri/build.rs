@@ -17,6 +17,8 @@ const COMMANDS: &[&str] = &[
     "open_receipt",
     "reveal_receipt",
     "export_receipt",
+    "save_unsaved_receipt",
+    "export_unsaved_receipt",
     "first_paint",
 ];
 

@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use matter_engine::config::Mode;
+use matter_engine::flow::UnsavedReceipt;
 use matter_engine::interaction::{Interaction, UserView};
+use matter_receipts::{Receipt, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -52,6 +54,16 @@ pub enum ReceiptForm {
     Pdf,
 }
 
+/// The end of a signing flow that Matter recorded.
+#[derive(Debug)]
+pub struct SignFinished {
+    /// `SignDone` for `flow://done`. When the receipt was not saved, the shell adds
+    /// `unsaved` and `save_error` from [`Self::unsaved`].
+    pub done: Value,
+    /// The receipt the store could not write, for the shell to hold.
+    pub unsaved: Option<UnsavedReceipt>,
+}
+
 /// The engine and receipt store as the shell uses them.
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
@@ -67,8 +79,8 @@ pub trait Backend: Send + Sync + 'static {
     /// Validates a `mattermode://` link with the engine's parser and returns the
     /// request it names (`SigningRequestView`).
     fn parse_link(&self, link: &str) -> Result<Value, ShellError>;
-    /// Runs the signing flow for `link` and returns `SignDone`.
-    async fn sign(&self, link: &str, ui: Arc<dyn Interaction>) -> Result<Value, ShellError>;
+    /// Runs the signing flow for `link`.
+    async fn sign(&self, link: &str, ui: Arc<dyn Interaction>) -> Result<SignFinished, ShellError>;
     /// Signs in through the system browser.
     async fn sign_in(&self, ui: Arc<dyn Interaction>) -> Result<UserView, ShellError>;
     /// Forgets the session and its stored refresh token.
@@ -83,4 +95,8 @@ pub trait Backend: Send + Sync + 'static {
     fn receipt_file(&self, receipt_id: &str, form: ReceiptForm) -> Result<PathBuf, ShellError>;
     /// Every file of a receipt, for export.
     fn receipt_files(&self, receipt_id: &str) -> Result<Vec<PathBuf>, ShellError>;
+    /// Writes a signed receipt into the library (blocking file I/O with fsync) and
+    /// returns `SignDone` with `saved: true`, verified from disk. Saving the same
+    /// receipt again is allowed. The error is the store's own, for the shell to word.
+    fn save_receipt(&self, receipt: &Receipt) -> Result<Value, StoreError>;
 }

@@ -17,6 +17,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use crate::backend::{ReceiptForm, ReceiptQuery, StorageView};
 use crate::error::ShellError;
 use crate::state::Shell;
+use crate::unsaved::{UnsavedCopy, UnsavedReceiptView};
 
 /// The state the window draws its first screen from.
 #[derive(Debug, Serialize)]
@@ -27,6 +28,9 @@ pub struct AppState {
     pub user: Option<UserView>,
     pub storage: StorageView,
     pub pending_link: Option<String>,
+    /// Signed receipts the library could not store; the home screen warns while any
+    /// remain.
+    pub unsaved_receipts: Vec<UnsavedReceiptView>,
 }
 
 fn logged<T: Serialize>(
@@ -54,6 +58,7 @@ pub async fn app_state(shell: State<'_, Shell>) -> Result<AppState, ShellError> 
         user: shell.backend.current_user().await,
         storage: shell.backend.storage(),
         pending_link: shell.pending_link(),
+        unsaved_receipts: shell.unsaved.list(),
     };
     logged(&shell, "app_state", Ok(state))
 }
@@ -92,9 +97,9 @@ fn start_signing_inner<R: Runtime>(
         };
         shell.end_flow(id);
         match outcome {
-            Ok(done) => {
+            Ok(finished) => {
                 tracing::info!(flow = id, "signing flow finished");
-                shell.emit_done(done);
+                shell.finish_signing(finished);
             }
             Err(error) => {
                 tracing::warn!(flow = id, code = %error.code, "signing flow failed");
@@ -231,6 +236,92 @@ async fn export_receipt_inner<R: Runtime>(
     copy_into(&files, &folder)?;
     tracing::info!(receipt_id, folder = %folder.display(), "receipt exported");
     Ok(Some(folder.display().to_string()))
+}
+
+/// Tries again to write an unsaved receipt into the library. Returns `SignDone` with
+/// `saved: true` and releases the receipt, or fails with `receipt_not_saved` and keeps it.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_unsaved_receipt(
+    shell: State<'_, Shell>,
+    receipt_id: String,
+) -> Result<Value, ShellError> {
+    let result = save_unsaved_receipt_inner(&shell, &receipt_id).await;
+    logged(&shell, "save_unsaved_receipt", result)
+}
+
+async fn save_unsaved_receipt_inner(shell: &Shell, receipt_id: &str) -> Result<Value, ShellError> {
+    let receipt = shell.unsaved.receipt(receipt_id)?;
+    tracing::info!(receipt_id, "retrying the save of an unsaved receipt");
+    let backend = shell.backend.clone();
+    // The store does blocking file I/O with fsync and renders the PDF.
+    let saved = tauri::async_runtime::spawn_blocking(move || backend.save_receipt(&receipt))
+        .await
+        .map_err(|error| {
+            ShellError::new(
+                "receipt_not_saved",
+                format!("Receipt {receipt_id} is not saved: the save task failed ({error}). Try again, or choose Save a copy… to write it to another folder."),
+            )
+        })?;
+    match saved {
+        Ok(done) => {
+            shell.unsaved.release(receipt_id);
+            Ok(done)
+        }
+        Err(error) => {
+            tracing::warn!(receipt_id, code = error.code(), %error, "retried save failed");
+            Err(shell.unsaved.save_failed(receipt_id, &error))
+        }
+    }
+}
+
+/// Asks where to save a copy of an unsaved receipt's JSON and writes it there
+/// atomically, then releases the receipt. Returns where it went, or `null` when the
+/// dialog was cancelled (the receipt stays held).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_unsaved_receipt<R: Runtime>(
+    app: AppHandle<R>,
+    shell: State<'_, Shell>,
+    receipt_id: String,
+) -> Result<Option<UnsavedCopy>, ShellError> {
+    let result = export_unsaved_receipt_inner(app, &shell, &receipt_id).await;
+    logged(&shell, "export_unsaved_receipt", result)
+}
+
+async fn export_unsaved_receipt_inner<R: Runtime>(
+    app: AppHandle<R>,
+    shell: &Shell,
+    receipt_id: &str,
+) -> Result<Option<UnsavedCopy>, ShellError> {
+    // Fails with `not_found` before any dialog opens.
+    shell.unsaved.receipt(receipt_id)?;
+    let file_name = format!("{receipt_id}.json");
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        use tauri_plugin_dialog::DialogExt;
+        app.dialog()
+            .file()
+            .set_title("Save a copy of the receipt")
+            .set_file_name(file_name)
+            .add_filter("Receipt JSON", &["json"])
+            .blocking_save_file()
+    })
+    .await
+    .map_err(|error| {
+        ShellError::new(
+            "export_failed",
+            format!("The save dialog failed: {error}. The app still holds receipt {receipt_id}; try again."),
+        )
+    })?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|error| {
+        ShellError::new(
+            "export_failed",
+            format!("The chosen file is not a local path: {error}. The app still holds receipt {receipt_id}; choose a file on this computer."),
+        )
+    })?;
+    let written = shell.unsaved.write_copy(receipt_id, &path)?;
+    Ok(Some(written))
 }
 
 /// Copies `files` into `folder`, refusing to overwrite an existing file.

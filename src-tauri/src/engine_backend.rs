@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use tauri::{AppHandle, Runtime};
 
 use crate::args::Args;
-use crate::backend::{Backend, ReceiptForm, ReceiptQuery, StorageView};
+use crate::backend::{Backend, ReceiptForm, ReceiptQuery, SignFinished, StorageView};
 use crate::error::ShellError;
 
 /// The engine, and the sandbox it talks to in `--sandbox` runs.
@@ -60,17 +60,28 @@ async fn start_sandbox() -> Result<EngineBackend, Box<dyn std::error::Error>> {
     );
     // Sandbox sign-ins are throwaway; keeping them out of the OS keyring leaves the
     // human's real sign-in untouched.
-    let secrets: Arc<dyn SecretStore> =
-        Arc::new(MemoryStore::new("sandbox runs keep the sign-in in memory"));
-    let storage = secrets.kind();
-    let engine = Engine::new(config, secrets, Arc::new(SystemClock), FrontEnd::Desktop)?;
+    let mut backend = EngineBackend::in_memory(config)?;
     tracing::info!(api_base = %sandbox.api_base(), data_dir = %data.path().display(), "embedded sandbox started");
-    Ok(EngineBackend {
-        engine,
-        storage,
-        _sandbox: Some(sandbox),
-        _sandbox_data: Some(data),
-    })
+    backend._sandbox = Some(sandbox);
+    backend._sandbox_data = Some(data);
+    Ok(backend)
+}
+
+impl EngineBackend {
+    /// Creates a backend over `config` that keeps the sign-in in memory and never
+    /// touches the OS keyring. Sandbox runs and tests use it.
+    pub fn in_memory(config: Config) -> Result<EngineBackend, EngineError> {
+        let secrets: Arc<dyn SecretStore> =
+            Arc::new(MemoryStore::new("sandbox runs keep the sign-in in memory"));
+        let storage = secrets.kind();
+        let engine = Engine::new(config, secrets, Arc::new(SystemClock), FrontEnd::Desktop)?;
+        Ok(EngineBackend {
+            engine,
+            storage,
+            _sandbox: None,
+            _sandbox_data: None,
+        })
+    }
 }
 
 fn start_configured() -> Result<EngineBackend, Box<dyn std::error::Error>> {
@@ -199,47 +210,52 @@ impl EngineBackend {
         })
     }
 
-    fn sign_done(&self, outcome: SignOutcome) -> Value {
+    /// Converts the engine's outcome to `SignDone`, handing an unsaved receipt to the
+    /// shell instead of dropping it.
+    fn sign_done(&self, outcome: SignOutcome) -> SignFinished {
         let verification = verification_view(&outcome.verification);
         match outcome.saved {
-            Ok(saved) => {
-                let summary = self
-                    .engine
-                    .receipts()
-                    .load(&saved.receipt_id)
-                    .map_err(store_error)
-                    .and_then(|receipt| {
-                        Ok(receipt_summary(&receipt, &self.files(&saved.receipt_id)?))
-                    });
-                match summary {
-                    Ok(summary) => json!({
-                        "receipt": summary,
-                        "saved": true,
+            Ok(saved) => SignFinished {
+                done: self.saved_done(&saved.receipt_id, verification),
+                unsaved: None,
+            },
+            Err(unsaved) => {
+                tracing::error!(receipt_id = %outcome.receipt_id, error = %unsaved.error, "receipt not saved; handing it to the shell to keep");
+                SignFinished {
+                    done: json!({
+                        "receipt": null,
+                        "saved": false,
                         "save_error": null,
                         "verification": verification,
                     }),
-                    Err(error) => {
-                        tracing::error!(receipt_id = %saved.receipt_id, code = %error.code, "saved receipt could not be read back");
-                        json!({
-                            "receipt": null,
-                            "saved": true,
-                            "save_error": error.message,
-                            "verification": verification,
-                        })
-                    }
+                    unsaved: Some(unsaved),
                 }
             }
-            Err(unsaved) => {
-                // NOTE: the unsaved receipt lives only in this process; the desktop app
-                // offers no retry yet, so the message says what was recorded and what to do.
-                tracing::error!(receipt_id = %outcome.receipt_id, error = %unsaved.error, "receipt not saved");
+        }
+    }
+
+    /// Returns `SignDone` for a receipt that is in the library, with its summary read
+    /// back from disk.
+    fn saved_done(&self, receipt_id: &str, verification: Value) -> Value {
+        let summary = self
+            .engine
+            .receipts()
+            .load(receipt_id)
+            .map_err(store_error)
+            .and_then(|receipt| Ok(receipt_summary(&receipt, &self.files(receipt_id)?)));
+        match summary {
+            Ok(summary) => json!({
+                "receipt": summary,
+                "saved": true,
+                "save_error": null,
+                "verification": verification,
+            }),
+            Err(error) => {
+                tracing::error!(receipt_id, code = %error.code, "saved receipt could not be read back");
                 json!({
                     "receipt": null,
-                    "saved": false,
-                    "save_error": format!(
-                        "Matter recorded your signature ({}), but the receipt could not be saved: {}. Free disk space or fix the folder's permissions, then sign again from the link; Matter will return the same signature.",
-                        outcome.receipt_id, unsaved.error
-                    ),
+                    "saved": true,
+                    "save_error": error.message,
                     "verification": verification,
                 })
             }
@@ -286,7 +302,7 @@ impl Backend for EngineBackend {
             .map_err(link_error)
     }
 
-    async fn sign(&self, link: &str, ui: Arc<dyn Interaction>) -> Result<Value, ShellError> {
+    async fn sign(&self, link: &str, ui: Arc<dyn Interaction>) -> Result<SignFinished, ShellError> {
         let request = parse_link(link).map_err(link_error)?;
         let outcome = self
             .engine
@@ -368,6 +384,13 @@ impl Backend for EngineBackend {
             .into_iter()
             .flatten()
             .collect())
+    }
+
+    fn save_receipt(&self, receipt: &Receipt) -> Result<Value, StoreError> {
+        let saved = self.engine.receipts().save(receipt)?;
+        tracing::info!(receipt_id = %saved.receipt_id, path = %saved.json_path.display(), "unsaved receipt saved on retry");
+        let report = verify_path(&saved.json_path, &self.engine.trusted_keys());
+        Ok(self.saved_done(&saved.receipt_id, verification_view(&report)))
     }
 }
 

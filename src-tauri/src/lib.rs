@@ -19,6 +19,7 @@ pub mod error;
 pub mod events;
 pub mod interaction;
 pub mod state;
+pub mod unsaved;
 
 use std::sync::Arc;
 
@@ -46,6 +47,8 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::open_receipt,
         commands::reveal_receipt,
         commands::export_receipt,
+        commands::save_unsaved_receipt,
+        commands::export_unsaved_receipt,
         commands::first_paint,
     ]
 }
@@ -178,6 +181,14 @@ fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
         WindowEvent::CloseRequested { .. } | WindowEvent::Destroyed
     ) {
         if let Some(shell) = window.try_state::<Shell>() {
+            // NOTE: closing the window ends the app, and receipts still held unsaved
+            // are lost with it. The home screen warns while any remain, but closing
+            // is not blocked.
+            if matches!(event, WindowEvent::CloseRequested { .. }) {
+                for unsaved in shell.unsaved.list() {
+                    tracing::error!(receipt_id = %unsaved.receipt_id, "window closed with a signed receipt still unsaved");
+                }
+            }
             if let Err(error) = shell.cancel() {
                 tracing::warn!(code = %error.code, "window closed while signing was under way");
             }

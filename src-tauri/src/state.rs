@@ -6,11 +6,12 @@ use std::sync::{Arc, Mutex};
 use matter_engine::interaction::Step;
 use serde_json::Value;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, SignFinished};
 use crate::browser::BrowserOpener;
 use crate::error::ShellError;
 use crate::events::{self, EventSink, IpcLog};
 use crate::interaction::{Answers, DesktopInteraction, StepTracker};
+use crate::unsaved::UnsavedReceipts;
 
 /// Everything commands share, managed by Tauri as `State<'_, Shell>`.
 pub struct Shell {
@@ -18,6 +19,8 @@ pub struct Shell {
     pub events: Arc<dyn EventSink>,
     pub ipc_log: Arc<IpcLog>,
     pub answers: Arc<Answers>,
+    /// Signed receipts the library could not store, kept until saved or exported.
+    pub unsaved: UnsavedReceipts,
     browser: Arc<dyn BrowserOpener>,
     flow: Mutex<Option<RunningFlow>>,
     next_flow_id: AtomicU64,
@@ -54,6 +57,7 @@ impl Shell {
             events,
             ipc_log,
             answers: Arc::new(Answers::default()),
+            unsaved: UnsavedReceipts::default(),
             browser,
             flow: Mutex::new(None),
             next_flow_id: AtomicU64::new(1),
@@ -164,8 +168,18 @@ impl Shell {
         }
     }
 
-    /// Sends `flow://done`.
-    pub fn emit_done(&self, done: Value) {
+    /// Holds the receipt of `finished` if it was not saved, then sends `flow://done`
+    /// with `unsaved` (the held receipt's view, or null) and `save_error` filled in.
+    pub fn finish_signing(&self, finished: SignFinished) {
+        let mut done = finished.done;
+        let unsaved = finished.unsaved.map(|unsaved| self.unsaved.hold(unsaved));
+        if let Value::Object(members) = &mut done {
+            if let Some(view) = &unsaved {
+                members.insert("save_error".into(), view.error.message.clone().into());
+            }
+            let unsaved = serde_json::to_value(&unsaved).unwrap_or(Value::Null);
+            members.insert("unsaved".into(), unsaved);
+        }
         self.events.emit(events::FLOW_DONE, done);
     }
 }

@@ -9,11 +9,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use matter_engine::config::Mode;
+use matter_engine::flow::UnsavedReceipt;
 use matter_engine::interaction::{
     Decision, DocumentView, Interaction, Review, SignInPrompt, SignInReason, StakeholderView, Step,
     UserView,
 };
-use matter_signer_desktop::backend::{Backend, ReceiptForm, ReceiptQuery, StorageView};
+use matter_receipts::testing::{signing_key, SampleReceipt};
+use matter_receipts::{Receipt, StoreError};
+use matter_signer_desktop::backend::{
+    Backend, ReceiptForm, ReceiptQuery, SignFinished, StorageView,
+};
 use matter_signer_desktop::browser::BrowserOpener;
 use matter_signer_desktop::error::ShellError;
 use matter_signer_desktop::events::{IpcLog, WindowEvents};
@@ -37,12 +42,18 @@ enum Script {
     Review,
     /// Sign-in, then wait forever (as if the browser never redirected).
     HangAfterSignIn,
+    /// Sign-in, review, then finish with a receipt the store could not write.
+    Unsaved,
 }
 
 struct ScriptedBackend {
     script: Script,
     signed: Mutex<Vec<String>>,
     receipts_dir: PathBuf,
+    /// Whether `save_receipt` fails, as a full disk would.
+    disk_full: Mutex<bool>,
+    /// The receipt ids `save_receipt` stored.
+    saved: Mutex<Vec<String>>,
 }
 
 impl ScriptedBackend {
@@ -51,8 +62,23 @@ impl ScriptedBackend {
             script,
             signed: Mutex::new(Vec::new()),
             receipts_dir,
+            disk_full: Mutex::new(true),
+            saved: Mutex::new(Vec::new()),
         }
     }
+
+    fn disk_full_error(&self) -> StoreError {
+        StoreError::Io {
+            action: "write",
+            path: self.receipts_dir.join("sgn_test1/receipt.json"),
+            // ENOSPC: "No space left on device".
+            source: std::io::Error::from_raw_os_error(28),
+        }
+    }
+}
+
+fn sample_receipt() -> Receipt {
+    SampleReceipt::new(1).build(&signing_key(1))
 }
 
 fn user() -> UserView {
@@ -122,7 +148,11 @@ impl Backend for ScriptedBackend {
         }
     }
 
-    async fn sign(&self, _link: &str, ui: Arc<dyn Interaction>) -> Result<Value, ShellError> {
+    async fn sign(
+        &self,
+        _link: &str,
+        ui: Arc<dyn Interaction>,
+    ) -> Result<SignFinished, ShellError> {
         ui.progress(Step::SigningIn);
         ui.open_sign_in(&SignInPrompt {
             authorize_url: "http://127.0.0.1:9/oauth/authorize?state=s"
@@ -141,9 +171,19 @@ impl Backend for ScriptedBackend {
             Ok(Decision::Sign { typed_name }) => {
                 self.signed.lock().unwrap().push(typed_name.clone());
                 ui.progress(Step::Done);
-                Ok(
-                    json!({ "receipt": null, "saved": true, "save_error": null, "verification": null, "typed_name": typed_name }),
-                )
+                if let Script::Unsaved = self.script {
+                    return Ok(SignFinished {
+                        done: json!({ "receipt": null, "saved": false, "save_error": null, "verification": null }),
+                        unsaved: Some(UnsavedReceipt {
+                            receipt: Box::new(sample_receipt()),
+                            error: self.disk_full_error(),
+                        }),
+                    });
+                }
+                Ok(SignFinished {
+                    done: json!({ "receipt": null, "saved": true, "save_error": null, "verification": null, "typed_name": typed_name }),
+                    unsaved: None,
+                })
             }
             Ok(Decision::Cancel) | Err(_) => Err(ShellError::cancelled()),
         }
@@ -174,6 +214,16 @@ impl Backend for ScriptedBackend {
 
     fn receipt_files(&self, receipt_id: &str) -> Result<Vec<PathBuf>, ShellError> {
         Ok(vec![self.receipts_dir.join(format!("{receipt_id}.json"))])
+    }
+
+    fn save_receipt(&self, receipt: &Receipt) -> Result<Value, StoreError> {
+        if *self.disk_full.lock().unwrap() {
+            return Err(self.disk_full_error());
+        }
+        self.saved.lock().unwrap().push(receipt.receipt_id.clone());
+        Ok(
+            json!({ "receipt": { "receipt_id": receipt.receipt_id }, "saved": true, "save_error": null, "verification": null }),
+        )
     }
 }
 
@@ -364,6 +414,163 @@ fn signing_flow_routes_review_and_decision() {
     );
 }
 
+/// Runs the `Unsaved` script to its end and returns the `flow://done` payload.
+fn sign_with_unsaved_receipt(harness: &Harness) -> Value {
+    harness
+        .invoke("start_signing", json!({ "link": LINK }))
+        .unwrap();
+    harness.next_event("flow://review");
+    let decision = json!({ "decision": { "kind": "sign", "typed_name": "Jane Q. Founder" } });
+    harness.invoke("submit_decision", decision).unwrap();
+    harness.next_event("flow://done")
+}
+
+#[test]
+fn unsaved_receipt_done_names_id_and_reason() {
+    let harness = harness(Script::Unsaved);
+    let done = sign_with_unsaved_receipt(&harness);
+    assert_eq!(done["saved"], false);
+    assert_eq!(done["unsaved"]["receipt_id"], "sgn_test1");
+    assert_eq!(done["unsaved"]["document_title"], "Board consent 1");
+    assert_eq!(done["unsaved"]["error"]["code"], "receipt_not_saved");
+    assert_eq!(done["unsaved"]["error"]["cause_code"], "receipt_io_failed");
+    let save_error = done["save_error"].as_str().unwrap();
+    assert!(save_error.contains("sgn_test1"), "{save_error}");
+    assert!(
+        save_error.contains("No space left on device"),
+        "{save_error}"
+    );
+    assert!(!save_error.contains("sign again"), "{save_error}");
+}
+
+#[test]
+fn saved_receipt_done_has_null_unsaved() {
+    let harness = harness(Script::Review);
+    harness
+        .invoke("start_signing", json!({ "link": LINK }))
+        .unwrap();
+    harness.next_event("flow://review");
+    let decision = json!({ "decision": { "kind": "sign", "typed_name": "Jane Q. Founder" } });
+    harness.invoke("submit_decision", decision).unwrap();
+    let done = harness.next_event("flow://done");
+    assert_eq!(done["unsaved"], Value::Null);
+    let state = harness.invoke("app_state", json!({})).unwrap();
+    assert_eq!(state["unsaved_receipts"], json!([]));
+}
+
+#[test]
+fn app_state_lists_unsaved_receipts() {
+    let harness = harness(Script::Unsaved);
+    sign_with_unsaved_receipt(&harness);
+    let state = harness.invoke("app_state", json!({})).unwrap();
+    let unsaved = state["unsaved_receipts"].as_array().unwrap();
+    assert_eq!(unsaved.len(), 1);
+    assert_eq!(unsaved[0]["receipt_id"], "sgn_test1");
+    assert_eq!(unsaved[0]["server_signed_at"], "2026-05-28T20:27:40Z");
+}
+
+#[test]
+fn save_unsaved_retry_keeps_receipt_on_failure() {
+    let harness = harness(Script::Unsaved);
+    sign_with_unsaved_receipt(&harness);
+    let error = harness
+        .invoke("save_unsaved_receipt", json!({ "receipt_id": "sgn_test1" }))
+        .unwrap_err();
+    assert_eq!(error["code"], "receipt_not_saved");
+    assert_eq!(error["cause_code"], "receipt_io_failed");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("No space left on device"), "{message}");
+    assert!(message.contains("Save a copy…"), "{message}");
+    let state = harness.invoke("app_state", json!({})).unwrap();
+    assert_eq!(state["unsaved_receipts"][0]["receipt_id"], "sgn_test1");
+}
+
+#[test]
+fn save_unsaved_retry_saves_and_releases() {
+    let harness = harness(Script::Unsaved);
+    sign_with_unsaved_receipt(&harness);
+    harness
+        .invoke("save_unsaved_receipt", json!({ "receipt_id": "sgn_test1" }))
+        .unwrap_err();
+    *harness.backend.disk_full.lock().unwrap() = false;
+
+    let done = harness
+        .invoke("save_unsaved_receipt", json!({ "receipt_id": "sgn_test1" }))
+        .unwrap();
+    assert_eq!(done["saved"], true);
+    assert_eq!(done["receipt"]["receipt_id"], "sgn_test1");
+    assert_eq!(*harness.backend.saved.lock().unwrap(), ["sgn_test1"]);
+    let state = harness.invoke("app_state", json!({})).unwrap();
+    assert_eq!(state["unsaved_receipts"], json!([]));
+
+    let again = harness
+        .invoke("save_unsaved_receipt", json!({ "receipt_id": "sgn_test1" }))
+        .unwrap_err();
+    assert_eq!(again["code"], "not_found");
+}
+
+#[test]
+fn save_unsaved_unknown_id_is_not_found() {
+    let harness = harness(Script::Review);
+    let error = harness
+        .invoke("save_unsaved_receipt", json!({ "receipt_id": "sgn_nope" }))
+        .unwrap_err();
+    assert_eq!(error["code"], "not_found");
+    assert!(error["message"].as_str().unwrap().contains("sgn_nope"));
+    assert!(harness.backend.saved.lock().unwrap().is_empty());
+}
+
+#[test]
+fn export_unsaved_unknown_id_is_not_found() {
+    let harness = harness(Script::Review);
+    let error = harness
+        .invoke(
+            "export_unsaved_receipt",
+            json!({ "receipt_id": "sgn_nope" }),
+        )
+        .unwrap_err();
+    assert_eq!(error["code"], "not_found");
+}
+
+#[test]
+fn unsaved_receipt_copy_releases_it() {
+    let harness = harness(Script::Unsaved);
+    sign_with_unsaved_receipt(&harness);
+    let path = harness._dir.path().join("sgn_test1.json");
+    // The same step `export_unsaved_receipt` runs after its save dialog.
+    let copy = harness
+        .app
+        .state::<Shell>()
+        .unsaved
+        .write_copy("sgn_test1", &path)
+        .unwrap();
+    assert_eq!(copy.path, path.display().to_string());
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        sample_receipt().to_json_pretty()
+    );
+    let state = harness.invoke("app_state", json!({})).unwrap();
+    assert_eq!(state["unsaved_receipts"], json!([]));
+}
+
+#[test]
+fn unsaved_payloads_hold_no_token_shapes() {
+    let harness = harness(Script::Unsaved);
+    sign_with_unsaved_receipt(&harness);
+    harness.invoke("app_state", json!({})).unwrap();
+    harness
+        .invoke("save_unsaved_receipt", json!({ "receipt_id": "sgn_test1" }))
+        .unwrap_err();
+    let log = std::fs::read_to_string(&harness.ipc_log).unwrap();
+    assert!(
+        log.contains("sgn_test1"),
+        "the log recorded the unsaved receipt"
+    );
+    for prefix in ["sig_", "oat_", "clk_"] {
+        assert!(!log.contains(prefix), "IPC log contains {prefix}");
+    }
+}
+
 #[test]
 fn second_start_while_running_is_busy() {
     let harness = harness(Script::HangAfterSignIn);
@@ -510,6 +717,17 @@ fn capability_allows_own_commands() {
     let harness = harness_with_app_acl();
     let state = harness.invoke("app_state", json!({}));
     assert!(state.is_ok(), "{state:?}");
+}
+
+#[test]
+fn capability_allows_unsaved_receipt_commands() {
+    let harness = harness_with_app_acl();
+    for command in ["save_unsaved_receipt", "export_unsaved_receipt"] {
+        let error = harness
+            .invoke(command, json!({ "receipt_id": "sgn_nope" }))
+            .unwrap_err();
+        assert_eq!(error["code"], "not_found", "{command}: {error}");
+    }
 }
 
 #[test]
