@@ -18,6 +18,7 @@ export function appState(overrides = {}) {
     user: USER,
     storage: { kind: "keyring" },
     pending_link: null,
+    unsaved_receipts: [],
     ...overrides,
   };
 }
@@ -130,6 +131,25 @@ export function signDone(overrides = {}) {
   return { receipt: receipt(), saved: true, save_error: null, verification: VERIFICATION_OK, ...overrides };
 }
 
+export const UNSAVED = {
+  receipt_id: "sgn_01",
+  document_id: "doc_123",
+  document_title: "Board consent to issue Series A preferred stock",
+  entity_name: "Acme Robotics, Inc.",
+  stakeholder_name: "Ada Lovelace",
+  server_signed_at: "2026-12-04T18:20:05Z",
+  error: {
+    code: "receipt_not_saved",
+    message:
+      "Receipt sgn_01 is not saved: Failed to write /home/ada/.local/share/matter-signer/receipts/sgn_01/receipt.json: No space left on device (os error 28). Free disk space or fix the receipts folder's permissions, then choose Try saving again, or choose Save a copy… to write it to another folder.",
+  },
+};
+
+/** The `flow://done` payload for a signature whose receipt the shell holds unsaved. */
+export function unsavedDone() {
+  return { receipt: null, saved: false, save_error: UNSAVED.error.message, verification: VERIFICATION_OK, unsaved: UNSAVED };
+}
+
 /** Default command results: `{ok}` resolves, `{err}` rejects, `{pending: true}` never settles. */
 export function defaultResponses(overrides = {}) {
   return {
@@ -146,6 +166,8 @@ export function defaultResponses(overrides = {}) {
     open_receipt: { ok: null },
     reveal_receipt: { ok: null },
     export_receipt: { ok: "/home/ada/Exports" },
+    save_unsaved_receipt: { ok: signDone({ receipt: receipt({ receipt_id: "sgn_01" }), unsaved: null }) },
+    export_unsaved_receipt: { ok: { receipt_id: "sgn_01", path: "/home/ada/Desktop/sgn_01.json" } },
     ...overrides,
   };
 }

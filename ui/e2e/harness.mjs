@@ -306,6 +306,8 @@ const CONTRACT = {
     keys(args, ["receipt_id", "form"]) && STRING(args.receipt_id) && ["html", "pdf", "json"].includes(args.form),
   reveal_receipt: (args) => keys(args, ["receipt_id"]) && STRING(args.receipt_id),
   export_receipt: (args) => keys(args, ["receipt_id"]) && STRING(args.receipt_id),
+  save_unsaved_receipt: (args) => keys(args, ["receipt_id"]) && STRING(args.receipt_id),
+  export_unsaved_receipt: (args) => keys(args, ["receipt_id"]) && STRING(args.receipt_id),
 };
 
 function keys(object, expected) {

@@ -5,7 +5,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { DOCUMENT_LINK, defaultResponses, review, signDone, VERIFICATION_OK } from "./fixtures.mjs";
+import {
+  DOCUMENT_LINK,
+  UNSAVED,
+  appState,
+  defaultResponses,
+  review,
+  signDone,
+  unsavedDone,
+  VERIFICATION_OK,
+} from "./fixtures.mjs";
 import { calls, checkPageHealth, emit, openApp, screenshot, useBrowserAndServer, waitForScreen } from "./harness.mjs";
 
 const shared = useBrowserAndServer();
@@ -214,3 +223,60 @@ test("keyboard alone gives ESRA consent", async () => {
     await page.close();
   }
 });
+
+test("keyboard alone recovers an unsaved receipt", async () => {
+  const page = await openApp(
+    shared.browser,
+    shared.server,
+    defaultResponses({
+      save_unsaved_receipt: { err: { code: "receipt_not_saved", message: "Receipt sgn_01 is not saved: Permission denied (os error 13)." } },
+    }),
+  );
+  try {
+    await waitForScreen(page, "home");
+    await emit(page, "flow://done", unsavedDone());
+    await waitForScreen(page, "done");
+    assert.equal(await focusedName(page), "Signed, receipt not saved");
+
+    await tabTo(page, "Try saving again");
+    await page.keyboard.press("Enter");
+    await page.locator(".unsaved-controls .inline-error").waitFor();
+    assert.equal(await focusedName(page), "Try saving again", "focus stays on the button after a failure");
+
+    await page.keyboard.press("Tab");
+    assert.equal(await focusedName(page), "Save a copy…");
+    await page.keyboard.press("Space");
+    await page.getByText("Saved a copy of receipt sgn_01 to /home/ada/Desktop/sgn_01.json.").waitFor();
+    assert.match(await focusedName(page), /^Saved a copy of receipt sgn_01/, "focus moves to the message");
+    assert.deepEqual((await calls(page, "save_unsaved_receipt")).map((call) => call.args), [{ receipt_id: "sgn_01" }]);
+    assert.deepEqual((await calls(page, "export_unsaved_receipt")).map((call) => call.args), [{ receipt_id: "sgn_01" }]);
+    await screenshot(page, "22-keyboard-unsaved-copy-saved");
+
+    await checkPageHealth(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test("keyboard alone saves from the home warning", async () => {
+  const page = await openApp(
+    shared.browser,
+    shared.server,
+    defaultResponses({ app_state: { ok: appState({ unsaved_receipts: [UNSAVED] }) } }),
+  );
+  try {
+    await waitForScreen(page, "home");
+    assert.equal(await focusedName(page), "Matter Signer");
+
+    await tabTo(page, `Try saving again: ${UNSAVED.document_title}`);
+    await page.keyboard.press("Enter");
+    await waitForScreen(page, "done");
+    assert.equal(await focusedName(page), "Signed");
+    assert.deepEqual((await calls(page, "save_unsaved_receipt")).map((call) => call.args), [{ receipt_id: "sgn_01" }]);
+
+    await checkPageHealth(page);
+  } finally {
+    await page.close();
+  }
+});
+

@@ -17,6 +17,8 @@ import {
   receipt,
   review,
   signDone,
+  UNSAVED,
+  unsavedDone,
 } from "./fixtures.mjs";
 import {
   calls,
@@ -541,6 +543,112 @@ describe("done", () => {
     assert.equal(await page.getByRole("button", { name: /Open receipt/ }).count(), 0);
     await checkAccessibility(page, "done unsaved");
     await screenshot(page, "14-done-receipt-not-saved");
+  });
+});
+
+describe("unsaved receipt", () => {
+  test("unsaved done alerts with the id, reason and two actions", async () => {
+    await open();
+    await waitForScreen(page, "home");
+    await emit(page, "flow://done", unsavedDone());
+    await waitForScreen(page, "done");
+
+    const alert = page.getByRole("alert").filter({ hasText: "Matter recorded your signature" });
+    const text = await alert.textContent();
+    assert.match(text, /receipt ID sgn_01\), but the receipt is not saved yet/);
+    assert.match(text, /Do not sign again/);
+    assert.match(text, /Why: Receipt sgn_01 is not saved: .*No space left on device/);
+    assert.doesNotMatch(text, /sign again from the link/);
+    assert.equal(await page.getByRole("button", { name: "Try saving again" }).count(), 1);
+    assert.equal(await page.getByRole("button", { name: "Save a copy…" }).count(), 1);
+    assert.equal(await page.locator("h1").textContent(), "Signed, receipt not saved");
+    await checkAccessibility(page, "done unsaved with recovery");
+    await screenshot(page, "14b-done-unsaved-recovery");
+  });
+
+  test("retry failure shows the new reason, then success shows the receipt", async () => {
+    await open(
+      defaultResponses({
+        save_unsaved_receipt: {
+          err: { code: "receipt_not_saved", message: "Receipt sgn_01 is not saved: Permission denied (os error 13)." },
+        },
+      }),
+    );
+    await waitForScreen(page, "home");
+    await emit(page, "flow://done", unsavedDone());
+    await waitForScreen(page, "done");
+
+    await page.getByRole("button", { name: "Try saving again" }).click();
+    await page.locator(".unsaved-controls .inline-error").waitFor();
+    assert.match(await page.locator(".unsaved-reason").textContent(), /Permission denied/);
+    await checkAccessibility(page, "done unsaved retry failed");
+
+    await page.evaluate(
+      (summary) => {
+        window.__mock.responses.save_unsaved_receipt = {
+          ok: { receipt: summary, saved: true, save_error: null, verification: null, unsaved: null },
+        };
+      },
+      receipt({ receipt_id: "sgn_01" }),
+    );
+    await page.getByRole("button", { name: "Try saving again" }).click();
+    await page.getByText("Matter recorded your signature and the receipt is saved.").waitFor();
+    assert.equal(await page.locator(".unsaved-alert").count(), 0);
+    assert.equal(await page.locator(".notice").textContent(), "The receipt is saved in the receipts library.");
+    assert.deepEqual((await calls(page, "save_unsaved_receipt")).map((call) => call.args), [
+      { receipt_id: "sgn_01" },
+      { receipt_id: "sgn_01" },
+    ]);
+  });
+
+  test("save a copy names the file and the import command", async () => {
+    await open();
+    await waitForScreen(page, "home");
+    await emit(page, "flow://done", unsavedDone());
+    await waitForScreen(page, "done");
+
+    await page.getByRole("button", { name: "Save a copy…" }).click();
+    const message = page.getByText("Saved a copy of receipt sgn_01 to /home/ada/Desktop/sgn_01.json.");
+    await message.waitFor();
+    assert.match(await message.textContent(), /run matter-signer receipts import '\/home\/ada\/Desktop\/sgn_01\.json'/);
+    assert.equal(await page.getByRole("button", { name: "Save a copy…" }).count(), 0);
+    assert.deepEqual((await calls(page, "export_unsaved_receipt")).map((call) => call.args), [{ receipt_id: "sgn_01" }]);
+    await checkAccessibility(page, "done unsaved copy saved");
+  });
+
+  test("cancelled copy keeps the receipt and its buttons", async () => {
+    await open(defaultResponses({ export_unsaved_receipt: { ok: null } }));
+    await waitForScreen(page, "home");
+    await emit(page, "flow://done", unsavedDone());
+    await waitForScreen(page, "done");
+
+    await page.getByRole("button", { name: "Save a copy…" }).click();
+    await page.getByText("No copy saved. The app still holds the receipt.").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Try saving again" }).getAttribute("aria-disabled"), null);
+  });
+
+  test("home warns while receipts are unsaved", async () => {
+    const second = { ...UNSAVED, receipt_id: "sgn_02", document_title: "Option grant to Grace Hopper" };
+    await open(defaultResponses({ app_state: { ok: appState({ unsaved_receipts: [UNSAVED, second] }) } }));
+    await waitForScreen(page, "home");
+
+    const banner = page.getByRole("region", { name: "2 signed receipts are not saved yet" });
+    const text = await banner.textContent();
+    assert.match(text, /do not sign them again/);
+    assert.match(text, /sgn_01/);
+    assert.match(text, /sgn_02/);
+    assert.equal(await banner.getByRole("button", { name: "Try saving again: Option grant to Grace Hopper" }).count(), 1);
+    assert.equal(await banner.getByRole("button", { name: "Save a copy…: Board consent to issue Series A preferred stock" }).count(), 1);
+    await checkAccessibility(page, "home unsaved banner");
+    await screenshot(page, "02b-home-unsaved-receipts");
+  });
+
+  test("home without unsaved receipts shows no warning", async () => {
+    await open();
+    await waitForScreen(page, "home");
+    await page.getByText("Recent receipts").waitFor();
+
+    assert.equal(await page.locator(".unsaved-banner").count(), 0);
   });
 });
 

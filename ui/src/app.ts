@@ -7,7 +7,13 @@
 
 import { h } from "./dom";
 import type { Environment } from "./env";
-import { modeDescription, modeLabel, STEPS_AFTER_DECISION, STEPS_BEFORE_REVIEW } from "./format";
+import {
+  modeDescription,
+  modeLabel,
+  STEPS_AFTER_DECISION,
+  STEPS_BEFORE_REVIEW,
+  unsavedCopyMessage,
+} from "./format";
 import { toFlowError } from "./ipc";
 import { doneScreen } from "./screens/done";
 import { errorScreen } from "./screens/error";
@@ -18,6 +24,7 @@ import { receiptsScreen } from "./screens/receipts";
 import { requestScreen } from "./screens/request";
 import { reviewScreen } from "./screens/review";
 import { signInScreen } from "./screens/signin";
+import type { UnsavedActions } from "./screens/unsaved";
 import type {
   AppState,
   Decision,
@@ -30,6 +37,7 @@ import type {
   SignInPrompt,
   SigningRequestView,
   Step,
+  UnsavedCopy,
 } from "./types";
 
 export type ScreenName =
@@ -169,14 +177,7 @@ export class App {
 
   private onDone(done: SignDone): void {
     this.flowRunning = false;
-    this.show(
-      "done",
-      doneScreen(this.env, done, {
-        home: () => this.showHome(),
-        receipts: () => this.showReceipts(),
-      }),
-    );
-    void this.refreshState();
+    this.showDone(done);
   }
 
   private onFlowError(error: FlowError): void {
@@ -336,7 +337,45 @@ export class App {
     }
   }
 
+  // ---- unsaved receipts ----
+
+  /**
+   * Returns what the recovery controls do on success. The shell keeps the
+   * receipts, so leaving a screen loses nothing. The state is reloaded for the
+   * home screen's warning.
+   */
+  private unsavedActions(): UnsavedActions {
+    return {
+      saved: (done: SignDone) => {
+        this.showDone(done);
+        this.notify("The receipt is saved in the receipts library.");
+      },
+      copied: (copy: UnsavedCopy) => {
+        void this.refreshState().then(() => {
+          // The done screen shows the message itself; home is redrawn
+          // without the receipt, so the message moves to the notice line.
+          if (this.screenName === "home") {
+            this.showHome();
+            this.notify(unsavedCopyMessage(copy.receipt_id, copy.path));
+          }
+        });
+      },
+    };
+  }
+
   // ---- screens ----
+
+  private showDone(done: SignDone): void {
+    this.show(
+      "done",
+      doneScreen(this.env, done, {
+        home: () => this.showHome(),
+        receipts: () => this.showReceipts(),
+        ...this.unsavedActions(),
+      }),
+    );
+    void this.refreshState();
+  }
 
   private showHome(): void {
     if (this.state === null) {
@@ -351,6 +390,7 @@ export class App {
       checkLink: (link: string) => this.checkLink(link),
       receipts: () => this.showReceipts(),
       openReceipt: (receipt: ReceiptSummary) => this.openReceipt(receipt),
+      ...this.unsavedActions(),
     };
     const home = homeScreen(this.env, state, actions);
     this.show("home", home.element);

@@ -349,3 +349,25 @@ export function errorCopy(kind: ErrorKind): ErrorCopy {
       };
   }
 }
+
+/**
+ * Quotes a path for a POSIX shell: single quotes around it, and each single
+ * quote inside written as '\''. The result is safe to paste into a terminal.
+ */
+export function shellQuote(path: string): string {
+  return `'${path.replaceAll("'", "'\\''")}'`;
+}
+
+/** Returns the message naming where a copy of an unsaved receipt went and how to file it in the library later. */
+export function unsavedCopyMessage(receiptId: string, path: string): string {
+  return (
+    `Saved a copy of receipt ${receiptId} to ${path}. ` +
+    "It is not in the receipts library yet; to file it there later, run " +
+    `matter-signer receipts import ${shellQuote(path)}`
+  );
+}
+
+/** Heading of the home screen's warning while receipts are unsaved. */
+export function unsavedBannerTitle(count: number): string {
+  return count === 1 ? "1 signed receipt is not saved yet" : `${count} signed receipts are not saved yet`;
+}

@@ -22,6 +22,7 @@ import type {
   SignInPrompt,
   SigningRequestView,
   Step,
+  UnsavedCopy,
   UserView,
   Verification,
 } from "./types";
@@ -65,6 +66,10 @@ export interface Ipc {
   openReceipt(receiptId: string, form: ReceiptForm): Promise<void>;
   revealReceipt(receiptId: string): Promise<void>;
   exportReceipt(receiptId: string): Promise<string | null>;
+  /** Retries writing an unsaved receipt into the library. */
+  saveUnsavedReceipt(receiptId: string): Promise<SignDone>;
+  /** Asks where to save a copy of an unsaved receipt; null when the dialog was cancelled. */
+  exportUnsavedReceipt(receiptId: string): Promise<UnsavedCopy | null>;
   on<E extends EventName>(event: E, handler: Handler<EventPayloads[E]>): Promise<UnlistenFn>;
 }
 
@@ -143,5 +148,8 @@ export const tauriIpc: Ipc = {
   openReceipt: (receiptId, form) => call<void>("open_receipt", { receipt_id: receiptId, form }),
   revealReceipt: (receiptId) => call<void>("reveal_receipt", { receipt_id: receiptId }),
   exportReceipt: (receiptId) => call<string | null>("export_receipt", { receipt_id: receiptId }),
+  saveUnsavedReceipt: (receiptId) => call<SignDone>("save_unsaved_receipt", { receipt_id: receiptId }),
+  exportUnsavedReceipt: (receiptId) =>
+    call<UnsavedCopy | null>("export_unsaved_receipt", { receipt_id: receiptId }),
   on: (event, handler) => listen<EventPayloads[typeof event]>(event, (message) => handler(message.payload)),
 };

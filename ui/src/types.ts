@@ -18,6 +18,8 @@ export interface AppState {
   user: UserView | null;
   storage: { kind: "keyring" | "memory"; reason?: string };
   pending_link: string | null;
+  /** Signed receipts the library could not store, held by the shell until saved or exported. */
+  unsaved_receipts: UnsavedReceipt[];
 }
 
 export type SigningRequestView =
@@ -137,6 +139,26 @@ export interface SignDone {
   saved: boolean;
   save_error: string | null;
   verification: Verification | null;
+  /** The receipt the shell holds because it could not be saved; null when saved. */
+  unsaved?: UnsavedReceipt | null;
+}
+
+/** A signed receipt that Matter recorded but the library could not store. */
+export interface UnsavedReceipt {
+  receipt_id: string;
+  document_id: string;
+  document_title: string;
+  entity_name: string;
+  stakeholder_name: string;
+  server_signed_at: string;
+  /** Why the last write failed (code `receipt_not_saved`), and what to do. */
+  error: FlowError;
+}
+
+/** Where `export_unsaved_receipt` wrote a copy of the receipt's JSON. */
+export interface UnsavedCopy {
+  receipt_id: string;
+  path: string;
 }
 
 /** Error from any command or from the flow, in plain words. */

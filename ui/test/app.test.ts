@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { App } from "../src/app";
 import type { Environment } from "../src/env";
 import type { EventName, EventPayloads, Handler, Ipc } from "../src/ipc";
-import type { AppState, Decision, Review } from "../src/types";
+import type { AppState, Decision, Review, SignDone, UnsavedCopy, UnsavedReceipt } from "../src/types";
 
 const USER = { user_id: "user_1", email: "ada@example.com", name: "Ada Lovelace" };
 const HASH = "9f2c4e1a7b3d5c8e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70";
@@ -17,6 +17,7 @@ function state(overrides: Partial<AppState> = {}): AppState {
     user: USER,
     storage: { kind: "keyring" },
     pending_link: null,
+    unsaved_receipts: [],
     ...overrides,
   };
 }
@@ -44,12 +45,63 @@ function reviewPayload(overrides: Partial<Review> = {}): Review {
   };
 }
 
+const UNSAVED: UnsavedReceipt = {
+  receipt_id: "sgn_1",
+  document_id: "doc_1",
+  document_title: "Board consent",
+  entity_name: "Acme",
+  stakeholder_name: "Ada Lovelace",
+  server_signed_at: "2026-12-04T18:20:05Z",
+  error: {
+    code: "receipt_not_saved",
+    message: "Receipt sgn_1 is not saved: Failed to write /data/receipts: No space left on device (os error 28).",
+  },
+};
+
+function unsavedDone(): SignDone {
+  return { receipt: null, saved: false, save_error: UNSAVED.error.message, verification: null, unsaved: UNSAVED };
+}
+
+function savedDone(): SignDone {
+  return {
+    receipt: {
+      receipt_id: "sgn_1",
+      document_id: "doc_1",
+      document_title: "Board consent",
+      entity_id: "ent_1",
+      entity_name: "Acme",
+      stakeholder_id: "stk_1",
+      stakeholder_name: "Ada Lovelace",
+      typed_name: "Ada Lovelace",
+      mode: "test",
+      server_signed_at: "2026-12-04T18:20:05Z",
+      local_signed_at: "2026-12-04T18:20:06Z",
+      packet_hash: HASH,
+      files: { json: "/data/receipts/sgn_1/receipt.json", html: null, pdf: null },
+    },
+    saved: true,
+    save_error: null,
+    verification: null,
+    unsaved: null,
+  };
+}
+
+function buttonNamed(name: string): HTMLButtonElement {
+  const found = [...root.querySelectorAll("button")].find((element) => element.textContent === name);
+  if (!found) {
+    throw new Error(`no ${name} button`);
+  }
+  return found;
+}
+
 /** A stand-in shell that records calls and lets a test emit events. */
 class FakeShell {
   calls: { command: string; args: unknown[] }[] = [];
   handlers = new Map<EventName, Handler<never>[]>();
   appState: AppState = state();
   decisionResult: Promise<void> = Promise.resolve();
+  saveResult: () => Promise<SignDone> = () => Promise.resolve(savedDone());
+  exportResult: () => Promise<UnsavedCopy | null> = () => Promise.resolve(null);
 
   ipc(): Ipc {
     const record = <T>(command: string, result: T) =>
@@ -81,6 +133,14 @@ class FakeShell {
       openReceipt: record("open_receipt", undefined),
       revealReceipt: record("reveal_receipt", undefined),
       exportReceipt: record("export_receipt", null),
+      saveUnsavedReceipt: (receiptId: string) => {
+        this.calls.push({ command: "save_unsaved_receipt", args: [receiptId] });
+        return this.saveResult();
+      },
+      exportUnsavedReceipt: (receiptId: string) => {
+        this.calls.push({ command: "export_unsaved_receipt", args: [receiptId] });
+        return this.exportResult();
+      },
       on: <E extends EventName>(event: E, handler: Handler<EventPayloads[E]>) => {
         const list = this.handlers.get(event) ?? [];
         list.push(handler as Handler<never>);
@@ -341,4 +401,110 @@ describe("App", () => {
     expect(app.currentScreen).toBe("progress");
     expect(root.querySelector(".notice")?.textContent).toMatch(/new signing link arrived/);
   });
+
+  test("unsaved done retry shows the saved receipt", async () => {
+    const app = await startApp();
+    shell.emit("flow://done", unsavedDone());
+    expect(root.querySelector(".unsaved-alert")?.textContent).toContain("sgn_1");
+
+    buttonNamed("Try saving again").click();
+    await flush();
+
+    expect(shell.commands("save_unsaved_receipt")).toEqual([["sgn_1"]]);
+    expect(app.currentScreen).toBe("done");
+    expect(root.querySelector(".unsaved-alert")).toBeNull();
+    expect(root.querySelector(".success-text")?.textContent).toContain("the receipt is saved");
+    expect(root.querySelector(".notice")?.textContent).toBe("The receipt is saved in the receipts library.");
+  });
+
+  test("unsaved retry failure updates the reason", async () => {
+    const error = { code: "receipt_not_saved", message: "Receipt sgn_1 is not saved: Permission denied." };
+    shell.saveResult = () => Promise.reject(error);
+    await startApp();
+    shell.emit("flow://done", unsavedDone());
+
+    buttonNamed("Try saving again").click();
+    await flush();
+
+    expect(root.querySelector(".unsaved-reason")?.textContent).toBe(`Why: ${error.message}`);
+    expect(root.querySelector(".unsaved-controls .inline-error")?.textContent).toContain("Permission denied");
+    expect(buttonNamed("Try saving again").hasAttribute("aria-disabled")).toBe(false);
+  });
+
+  test("unsaved retry sends one request at a time", async () => {
+    shell.saveResult = () => new Promise(() => {});
+    await startApp();
+    shell.emit("flow://done", unsavedDone());
+
+    buttonNamed("Try saving again").click();
+    buttonNamed("Try saving again").click();
+    buttonNamed("Save a copy…").click();
+
+    expect(buttonNamed("Try saving again").getAttribute("aria-disabled")).toBe("true");
+    expect(shell.commands("save_unsaved_receipt")).toHaveLength(1);
+    expect(shell.commands("export_unsaved_receipt")).toHaveLength(0);
+  });
+
+  test("unsaved copy replaces the buttons with the path", async () => {
+    shell.exportResult = () => Promise.resolve({ receipt_id: "sgn_1", path: "/home/ada/sgn_1.json" });
+    await startApp();
+    shell.emit("flow://done", unsavedDone());
+
+    buttonNamed("Save a copy…").click();
+    await flush();
+
+    const feedback = root.querySelector<HTMLElement>(".unsaved-controls .feedback");
+    expect(feedback?.textContent).toContain("Saved a copy of receipt sgn_1 to /home/ada/sgn_1.json.");
+    expect(document.activeElement).toBe(feedback);
+    expect(root.querySelector(".unsaved-actions")).toBeNull();
+  });
+
+  test("cancelled copy keeps the buttons", async () => {
+    await startApp();
+    shell.emit("flow://done", unsavedDone());
+
+    buttonNamed("Save a copy…").click();
+    await flush();
+
+    expect(root.querySelector(".unsaved-controls .feedback")?.textContent).toBe(
+      "No copy saved. The app still holds the receipt.",
+    );
+    expect(buttonNamed("Save a copy…").hasAttribute("aria-disabled")).toBe(false);
+  });
+
+  test("home warns while receipts are unsaved", async () => {
+    shell.appState = state({ unsaved_receipts: [UNSAVED] });
+    await startApp();
+
+    const banner = root.querySelector(".unsaved-banner");
+    expect(banner?.querySelector("h2")?.textContent).toBe("1 signed receipt is not saved yet");
+    expect(banner?.textContent).toContain("sgn_1");
+    expect(banner?.textContent).toContain("No space left on device");
+    const retry = banner?.querySelector<HTMLButtonElement>("button");
+    expect(retry?.getAttribute("aria-label")).toBe("Try saving again: Board consent");
+  });
+
+  test("home without unsaved receipts has no warning", async () => {
+    await startApp();
+
+    expect(root.querySelector(".unsaved-banner")).toBeNull();
+  });
+
+  test("home copy redraws home with the message", async () => {
+    shell.appState = state({ unsaved_receipts: [UNSAVED] });
+    shell.exportResult = () => {
+      shell.appState = state();
+      return Promise.resolve({ receipt_id: "sgn_1", path: "/home/ada/sgn_1.json" });
+    };
+    const app = await startApp();
+
+    buttonNamed("Save a copy…").click();
+    await flush();
+    await flush();
+
+    expect(app.currentScreen).toBe("home");
+    expect(root.querySelector(".unsaved-banner")).toBeNull();
+    expect(root.querySelector(".notice")?.textContent).toContain("Saved a copy of receipt sgn_1");
+  });
 });
+

@@ -12,6 +12,9 @@ import {
   signatureText,
   signInReasonText,
   typedNameProblem,
+  shellQuote,
+  unsavedBannerTitle,
+  unsavedCopyMessage,
   type ErrorKind,
 } from "../src/format";
 
@@ -169,5 +172,27 @@ describe("errorKind", () => {
       expect(copy.title.length).toBeGreaterThan(0);
       expect(copy.nextStep.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("unsaved receipts", () => {
+  test("shellQuote wraps a plain path", () => {
+    expect(shellQuote("/home/ada/Matter receipts/sgn_1.json")).toBe("'/home/ada/Matter receipts/sgn_1.json'");
+  });
+
+  test("shellQuote escapes single quotes", () => {
+    expect(shellQuote("/home/ada/Ada's/sgn_1.json")).toBe("'/home/ada/Ada'\\''s/sgn_1.json'");
+  });
+
+  test("copy message names path and import command", () => {
+    const message = unsavedCopyMessage("sgn_1", "/home/ada/sgn_1.json");
+    expect(message).toContain("Saved a copy of receipt sgn_1 to /home/ada/sgn_1.json.");
+    expect(message).toContain("not in the receipts library yet");
+    expect(message).toMatch(/run matter-signer receipts import '\/home\/ada\/sgn_1\.json'$/);
+  });
+
+  test("banner title counts receipts", () => {
+    expect(unsavedBannerTitle(1)).toBe("1 signed receipt is not saved yet");
+    expect(unsavedBannerTitle(3)).toBe("3 signed receipts are not saved yet");
   });
 });

@@ -67,6 +67,17 @@ describe("tauriIpc", () => {
     ]);
   });
 
+  test("unsaved receipt commands send receipt_id only", async () => {
+    const copy = { receipt_id: "sgn_1", path: "/tmp/sgn_1.json" };
+    const recorded = record((cmd) => (cmd === "export_unsaved_receipt" ? copy : { saved: true }));
+    await tauriIpc.saveUnsavedReceipt("sgn_1");
+    expect(await tauriIpc.exportUnsavedReceipt("sgn_1")).toEqual(copy);
+    expect(recorded).toEqual([
+      { cmd: "save_unsaved_receipt", args: { receipt_id: "sgn_1" } },
+      { cmd: "export_unsaved_receipt", args: { receipt_id: "sgn_1" } },
+    ]);
+  });
+
   test("rejections become FlowError", async () => {
     mockIPC(() => {
       throw { code: "server", message: "Matter answered 500.", request_id: "req_1" };

@@ -5,8 +5,9 @@ import type { Environment } from "../env";
 import { formatTimestamp } from "../format";
 import type { ReceiptSummary, SignDone } from "../types";
 import { hashBlock, inlineError, modeTag, screenHeading, verificationView } from "./common";
+import { type UnsavedActions, unsavedAlert } from "./unsaved";
 
-export interface DoneActions {
+export interface DoneActions extends UnsavedActions {
   home(): void;
   receipts(): void;
 }
@@ -18,7 +19,10 @@ export function doneScreen(env: Environment, done: SignDone, actions: DoneAction
   const parts: (HTMLElement | null)[] = [];
   if (done.saved) {
     parts.push(h("p", { class: "lead success-text" }, "Matter recorded your signature and the receipt is saved."));
+  } else if (done.unsaved) {
+    parts.push(unsavedAlert(env, done.unsaved, actions));
   } else {
+    // The shell sent no held receipt, so only the warning and the reason are shown.
     parts.push(
       h(
         "div",

@@ -2,11 +2,12 @@
 
 import { button, h } from "../dom";
 import type { Environment } from "../env";
-import { formatTimestamp } from "../format";
-import type { AppState, FlowError, ReceiptSummary } from "../types";
+import { formatTimestamp, unsavedBannerTitle } from "../format";
+import type { AppState, FlowError, ReceiptSummary, UnsavedReceipt } from "../types";
 import { inlineError, modeTag, screenHeading, uniqueId } from "./common";
+import { type UnsavedActions, unsavedControls } from "./unsaved";
 
-export interface HomeActions {
+export interface HomeActions extends UnsavedActions {
   signIn(): void;
   signOut(): void;
   checkLink(link: string): Promise<void>;
@@ -89,6 +90,7 @@ export function homeScreen(env: Environment, state: AppState, actions: HomeActio
     "section",
     { class: "screen screen-home" },
     screenHeading("Matter Signer"),
+    unsavedBanner(env, state.unsaved_receipts, actions),
     account,
     storageNote,
     h("h2", {}, "Open a signing link"),
@@ -135,6 +137,43 @@ function recentList(
           "aria-label": `Open: ${receipt.document_title}`,
         }),
       ),
+    ),
+  );
+}
+
+/**
+ * The warning shown while the shell holds signed receipts it could not save,
+ * each with its recovery controls. A landmark region, not an alert, because
+ * home is shown often; the done screen raised the alert when signing ended.
+ */
+function unsavedBanner(env: Environment, unsaved: UnsavedReceipt[], actions: UnsavedActions): HTMLElement | null {
+  if (unsaved.length === 0) {
+    return null;
+  }
+  const headingId = uniqueId("unsaved-heading");
+  return h(
+    "section",
+    { class: "unsaved-banner", "aria-labelledby": headingId },
+    h("h2", { id: headingId }, unsavedBannerTitle(unsaved.length)),
+    h(
+      "p",
+      {},
+      "Matter recorded these signatures, so do not sign them again. Their receipts are only in this app's memory and are lost when it closes: save each one now.",
+    ),
+    h(
+      "ul",
+      { class: "unsaved-list" },
+      ...unsaved.map((receipt) => {
+        const controls = unsavedControls(env, receipt, actions, true);
+        return h(
+          "li",
+          { class: "unsaved-row" },
+          h("p", {}, h("strong", {}, receipt.document_title), ` ${receipt.entity_name}, signed ${formatTimestamp(receipt.server_signed_at)}`),
+          h("p", {}, "Receipt ID ", h("code", {}, receipt.receipt_id)),
+          controls.reason,
+          controls.element,
+        );
+      }),
     ),
   );
 }
