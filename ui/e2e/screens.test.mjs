@@ -612,6 +612,9 @@ describe("unsaved receipt", () => {
     await message.waitFor();
     assert.match(await message.textContent(), /run matter-signer receipts import '\/home\/ada\/Desktop\/sgn_01\.json'/);
     assert.equal(await page.getByRole("button", { name: "Save a copy…" }).count(), 0);
+    const alert = await page.locator(".unsaved-alert").textContent();
+    assert.match(alert, /the copy you saved is the one to keep/);
+    assert.doesNotMatch(alert, /holds the receipt until you save it/);
     assert.deepEqual((await calls(page, "export_unsaved_receipt")).map((call) => call.args), [{ receipt_id: "sgn_01" }]);
     await checkAccessibility(page, "done unsaved copy saved");
   });

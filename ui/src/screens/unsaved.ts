@@ -107,7 +107,24 @@ export function unsavedControls(
  * receipt is not saved: the receipt ID, the reason, and the two ways to keep it.
  */
 export function unsavedAlert(env: Environment, unsaved: UnsavedReceipt, actions: UnsavedActions): HTMLElement {
-  const controls = unsavedControls(env, unsaved, actions, false);
+  const advice = h(
+    "p",
+    {},
+    "This app holds the receipt until you save it, and loses it when the app closes. Fix the problem and choose Try saving again, or choose Save a copy… to write it to another folder.",
+  );
+  const controls = unsavedControls(
+    env,
+    unsaved,
+    {
+      ...actions,
+      copied: (written) => {
+        // The app no longer holds the receipt; the copy is now the one to keep.
+        advice.replaceChildren("The app no longer holds this receipt: the copy you saved is the one to keep, until you file it with the command below.");
+        actions.copied(written);
+      },
+    },
+    false,
+  );
   return h(
     "div",
     { class: "unsaved" },
@@ -122,11 +139,7 @@ export function unsavedAlert(env: Environment, unsaved: UnsavedReceipt, actions:
         h("strong", {}, "), but the receipt is not saved yet. Do not sign again: the document is already signed."),
       ),
       controls.reason,
-      h(
-        "p",
-        {},
-        "This app holds the receipt until you save it, and loses it when the app closes. Fix the problem and choose Try saving again, or choose Save a copy… to write it to another folder.",
-      ),
+      advice,
     ),
     controls.element,
   );
