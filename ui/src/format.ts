@@ -174,6 +174,7 @@ export const STEP_LABELS: Record<Step, string> = {
   creating_session: "Creating the signing session",
   signing: "Signing",
   saving_receipt: "Saving the receipt",
+  rendering_receipt: "Receipt saved; writing its HTML and PDF copies",
   done: "Done",
 };
 
@@ -191,6 +192,7 @@ export const STEPS_AFTER_DECISION: readonly Step[] = [
   "creating_session",
   "signing",
   "saving_receipt",
+  "rendering_receipt",
 ];
 
 export type ErrorKind =

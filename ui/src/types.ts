@@ -103,6 +103,7 @@ export type Step =
   | "creating_session"
   | "signing"
   | "saving_receipt"
+  | "rendering_receipt"
   | "done";
 
 export type ReceiptForm = "html" | "pdf" | "json";

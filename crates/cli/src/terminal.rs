@@ -131,7 +131,8 @@ fn step_rank(step: Step) -> u8 {
         Step::CreatingSession => 7,
         Step::Signing => 8,
         Step::SavingReceipt => 9,
-        Step::Done => 10,
+        Step::RenderingReceipt => 10,
+        Step::Done => 11,
     }
 }
 
@@ -150,6 +151,7 @@ fn step_text(step: Step) -> &'static str {
         Step::CreatingSession => "Creating the signing session",
         Step::Signing => "Signing",
         Step::SavingReceipt => "Saving the receipt",
+        Step::RenderingReceipt => "Receipt saved; writing its HTML and PDF copies",
         Step::Done => "Done",
     }
 }

@@ -93,7 +93,9 @@ async fn flow_round() -> (f64, f64) {
     });
     let saved_at: Arc<Mutex<Option<Instant>>> = Arc::default();
     let step_time = saved_at.clone();
-    harness.ui.on_step(Step::Done, move |_| {
+    // The receipt is fsynced when the engine reports `RenderingReceipt`; the HTML and
+    // PDF copies written after it are not part of this figure.
+    harness.ui.on_step(Step::RenderingReceipt, move |_| {
         *step_time.lock().unwrap() = Some(Instant::now());
     });
 
@@ -106,7 +108,7 @@ async fn flow_round() -> (f64, f64) {
     assert!(outcome.saved.is_ok(), "the receipt was saved");
 
     let review_at = review_at.lock().unwrap().expect("review shown");
-    let saved_at = saved_at.lock().unwrap().expect("flow finished");
+    let saved_at = saved_at.lock().unwrap().expect("receipt saved");
     let packet_ready = review_at - started;
     let click_to_receipt = saved_at - review_at;
     (

@@ -188,6 +188,9 @@ pub enum Step {
     CreatingSession,
     Signing,
     SavingReceipt,
+    /// The receipt's JSON is fsynced (the signature's record is safe); its HTML and
+    /// PDF copies are being written.
+    RenderingReceipt,
     Done,
 }
 

@@ -32,7 +32,15 @@ async fn document_happy_path_writes_verified_receipt() {
         "{}",
         outcome.verification.trust.reason
     );
-    assert_eq!(harness.ui.steps().last(), Some(&Step::Done));
+    assert_eq!(
+        harness.ui.steps().last_chunk::<4>(),
+        Some(&[
+            Step::Signing,
+            Step::SavingReceipt,
+            Step::RenderingReceipt,
+            Step::Done
+        ])
+    );
     assert_eq!(harness.control().interactive_sign_ins(), 1);
     let prompts = harness.ui.sign_in_prompts();
     assert_eq!(prompts.len(), 1);

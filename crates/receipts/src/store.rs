@@ -136,17 +136,66 @@ impl ReceiptStore {
         self.save_bytes(receipt, &receipt.to_json_pretty())
     }
 
-    /// Saves `receipt` with `json` as the exact content of `receipt.json`.
-    fn save_bytes(&self, receipt: &Receipt, json: &[u8]) -> Result<SavedReceipt, StoreError> {
+    /// Writes only `receipt.json`, atomically and fsynced: once this returns `Ok`
+    /// the receipt survives a crash or power loss, and it verifies on its own.
+    /// [`ReceiptStore::complete`] then adds the HTML and PDF renderings and the
+    /// index entry; `save` is the two in one call.
+    ///
+    /// The signing flow uses the split to tell the human the receipt is safe as
+    /// soon as the JSON is on disk, rather than after rendering the PDF.
+    pub fn save_json(&self, receipt: &Receipt) -> Result<ReceiptPaths, StoreError> {
         let paths = self.paths(&receipt.receipt_id)?;
         let _lock = self.lock()?;
+        self.write_json(receipt, &receipt.to_json_pretty(), &paths)?;
+        Ok(paths)
+    }
+
+    /// Writes the HTML and PDF renderings and the index entry of a receipt whose
+    /// JSON [`ReceiptStore::save_json`] already wrote. Fails with
+    /// [`StoreError::NotFound`] when `receipt.json` is missing and with
+    /// [`StoreError::Conflict`] when it holds a different receipt.
+    pub fn complete(&self, receipt: &Receipt) -> Result<SavedReceipt, StoreError> {
+        let paths = self.paths(&receipt.receipt_id)?;
+        let _lock = self.lock()?;
+        if !paths.json.is_file() {
+            return Err(StoreError::NotFound {
+                id: receipt.receipt_id.clone(),
+                root: self.root.clone(),
+            });
+        }
+        self.check_existing(receipt, &paths.json)?;
+        Ok(self.write_renderings_and_index(receipt, paths))
+    }
+
+    /// Creates the receipt's folder and writes `json` atomically as its
+    /// `receipt.json`, refusing to replace a different receipt.
+    fn write_json(
+        &self,
+        receipt: &Receipt,
+        json: &[u8],
+        paths: &ReceiptPaths,
+    ) -> Result<(), StoreError> {
         create_private_dir(&paths.dir)
             .map_err(|e| StoreError::io("create the directory", paths.dir.clone(), e))?;
         self.check_existing(receipt, &paths.json)?;
         write_atomic(&paths.json, json)
             .map_err(|e| StoreError::io("write", paths.json.clone(), e))?;
         tracing::info!(receipt_id = %receipt.receipt_id, path = %paths.json.display(), "receipt JSON written");
+        Ok(())
+    }
 
+    /// Saves `receipt` with `json` as the exact content of `receipt.json`.
+    fn save_bytes(&self, receipt: &Receipt, json: &[u8]) -> Result<SavedReceipt, StoreError> {
+        let paths = self.paths(&receipt.receipt_id)?;
+        let _lock = self.lock()?;
+        self.write_json(receipt, json, &paths)?;
+        Ok(self.write_renderings_and_index(receipt, paths))
+    }
+
+    /// Renders and writes the HTML and PDF, then updates the index. Failures are
+    /// reported in the result; the JSON receipt stays valid either way. The
+    /// caller holds the lock.
+    fn write_renderings_and_index(&self, receipt: &Receipt, paths: ReceiptPaths) -> SavedReceipt {
         let html = write_rendering(
             &paths.html,
             html::render(receipt).map_err(|e| e.to_string()),
@@ -160,14 +209,14 @@ impl ReceiptStore {
                 tracing::warn!(receipt_id = %receipt.receipt_id, error = %e, "receipt index not updated; the next listing rebuilds it");
                 e.to_string()
             });
-        Ok(SavedReceipt {
+        SavedReceipt {
             receipt_id: receipt.receipt_id.clone(),
             dir: paths.dir,
             json_path: paths.json,
             html,
             pdf,
             index_error,
-        })
+        }
     }
 
     /// Rejects overwriting a stored receipt with a different one. An

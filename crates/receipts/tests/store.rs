@@ -56,6 +56,63 @@ fn save_then_load_round_trips() {
 }
 
 #[test]
+fn save_json_writes_only_the_json() {
+    let (_dir, store) = store_with(0);
+    let receipt = SampleReceipt::new(5).build(&signing_key(7));
+    let paths = store.save_json(&receipt).unwrap();
+    assert_eq!(store.load("sgn_test5").unwrap(), receipt);
+    assert!(!paths.html.exists(), "HTML written before complete");
+    assert!(!paths.pdf.exists(), "PDF written before complete");
+    assert!(
+        !store.root().join(INDEX_FILE).exists(),
+        "index written before complete"
+    );
+}
+
+#[test]
+fn save_json_then_complete_matches_save() {
+    let (_dir, split) = store_with(0);
+    let (_other, whole) = store_with(0);
+    let receipt = SampleReceipt::new(6).build(&signing_key(7));
+    split.save_json(&receipt).unwrap();
+    let completed = split.complete(&receipt).unwrap();
+    whole.save(&receipt).unwrap();
+    assert!(completed.html.is_written(), "{:?}", completed.html);
+    assert!(completed.pdf.is_written(), "{:?}", completed.pdf);
+    assert_eq!(completed.index_error, None);
+    for name in ["receipt.json", "receipt.html", "receipt.pdf"] {
+        assert_eq!(
+            fs::read(completed.dir.join(name)).unwrap(),
+            fs::read(whole.root().join("sgn_test6").join(name)).unwrap(),
+            "{name} differs between save_json + complete and save"
+        );
+    }
+    let listed = split.list(&ReceiptFilter::default()).unwrap();
+    assert_eq!(listed.entries.len(), 1);
+}
+
+#[test]
+fn complete_without_json_is_not_found() {
+    let (_dir, store) = store_with(0);
+    let receipt = SampleReceipt::new(7).build(&signing_key(7));
+    let error = store.complete(&receipt).unwrap_err();
+    assert!(matches!(error, StoreError::NotFound { .. }), "{error:?}");
+    assert!(!store.paths("sgn_test7").unwrap().html.exists());
+}
+
+#[test]
+fn complete_other_receipt_conflicts() {
+    let (_dir, store) = store_with(0);
+    let first = SampleReceipt::new(8).build(&signing_key(7));
+    let mut second = first.clone();
+    second.typed_name = "Someone Else".into();
+    store.save_json(&first).unwrap();
+    let error = store.complete(&second).unwrap_err();
+    assert!(matches!(error, StoreError::Conflict { .. }), "{error:?}");
+    assert_eq!(store.load("sgn_test8").unwrap(), first);
+}
+
+#[test]
 fn save_same_receipt_twice_is_allowed() {
     let (_dir, store) = store_with(0);
     let receipt = SampleReceipt::new(4).build(&signing_key(7));

@@ -33,9 +33,12 @@
 //! 7. Requires the session's `disclosure_packet_hash` to equal the hash the human saw.
 //! 8. Spends the `sig_…` token at once on the sign call (one key for all retries, no
 //!    retry past the token's expiry), and drops it.
-//! 9. Writes the receipt atomically (up to three attempts), verifies it from disk, and
-//!    returns the [`SignOutcome`]. A receipt that could not be written comes back in
-//!    memory ([`UnsavedReceipt`]) so the front end can retry or print it.
+//! 9. Writes the receipt's JSON atomically (up to three attempts) and reports
+//!    [`Step::RenderingReceipt`](crate::interaction::Step::RenderingReceipt) the
+//!    moment it is fsynced; then writes the HTML and PDF copies and the index entry,
+//!    verifies the receipt from disk, and returns the [`SignOutcome`]. A receipt that
+//!    could not be written comes back in memory ([`UnsavedReceipt`]) so the front end
+//!    can retry or print it.
 
 mod receipt;
 mod sign;

@@ -1,8 +1,12 @@
 //! Building, saving and verifying the receipt after a signature.
 //!
-//! A signature Matter recorded is never lost here: the receipt is saved with up to
-//! three attempts, and when every attempt fails it is returned in memory with the
-//! error ([`UnsavedReceipt`]) for the front end to retry or print.
+//! A signature Matter recorded is never lost here: the receipt's JSON is saved with
+//! up to three attempts, and when every attempt fails it is returned in memory with
+//! the error ([`UnsavedReceipt`]) for the front end to retry or print.
+//!
+//! The JSON alone is the receipt (it verifies on its own), so the human hears that
+//! the receipt is safe ([`Step::RenderingReceipt`]) as soon as it is fsynced; the
+//! HTML and PDF copies and the index entry follow.
 
 use std::time::Duration;
 
@@ -12,14 +16,15 @@ use time::{OffsetDateTime, UtcOffset};
 
 use matter_receipts::{
     verify_path, verify_receipt_at, AppInfo, DocumentInfo, EnvelopeInfo, Mode as ReceiptMode,
-    Receipt, ReceiptKind, RequestIds, ServerReceipt, SignedInUser, SigningKeyInfo, StakeholderInfo,
-    Timestamps, TrustedKeys, VerificationReport, RECEIPT_FORMAT, RECEIPT_FORMAT_VERSION,
+    Receipt, ReceiptKind, Rendering, RequestIds, SavedReceipt, ServerReceipt, SignedInUser,
+    SigningKeyInfo, StakeholderInfo, StoreError, Timestamps, TrustedKeys, VerificationReport,
+    RECEIPT_FORMAT, RECEIPT_FORMAT_VERSION,
 };
 
 use super::sign::{Prepared, Signed};
 use super::{Engine, SignOutcome, UnsavedReceipt};
 use crate::config::Mode;
-use crate::interaction::UserView;
+use crate::interaction::{Interaction, Step, UserView};
 
 /// Attempts at writing the receipt before it is handed back unsaved.
 const SAVE_ATTEMPTS: u32 = 3;
@@ -45,47 +50,27 @@ fn receipt_mode(mode: Mode) -> ReceiptMode {
 }
 
 /// Caches the fetched keys, builds the receipt, saves it and verifies it.
-pub(super) async fn finish(engine: &Engine, inputs: ReceiptInputs) -> SignOutcome {
+pub(super) async fn finish(
+    engine: &Engine,
+    inputs: ReceiptInputs,
+    ui: &dyn Interaction,
+) -> SignOutcome {
     let keys = remember_keys(engine, inputs.prepared.keys_document.as_ref());
     let receipt = build(engine, &inputs, &keys);
     let receipt_id = receipt.receipt_id.clone();
     let document_id = receipt.document.id.clone();
 
-    let mut attempt = 0;
-    let saved = loop {
-        attempt += 1;
-        let store = engine.receipts.clone();
-        let to_save = receipt.clone();
-        // The store does blocking file I/O with fsync; keep it off the async threads.
-        let result = tokio::task::spawn_blocking(move || store.save(&to_save))
-            .await
-            .unwrap_or_else(|join_error| {
-                Err(matter_receipts::StoreError::Io {
-                    action: "write",
-                    path: engine.receipts.root().to_path_buf(),
-                    source: std::io::Error::other(join_error.to_string()),
-                })
-            });
-        match result {
-            Ok(saved) => {
-                tracing::info!(
-                    receipt_id = %saved.receipt_id,
-                    path = %saved.json_path.display(),
-                    "receipt saved"
-                );
-                break Ok(saved);
-            }
-            Err(error) if attempt < SAVE_ATTEMPTS => {
-                tracing::warn!(%error, attempt, "could not save the receipt; retrying");
-                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
-            }
-            Err(error) => {
-                tracing::error!(%error, receipt_id = %receipt_id, "could not save the receipt; returning it unsaved");
-                break Err(UnsavedReceipt {
-                    receipt: Box::new(receipt.clone()),
-                    error,
-                });
-            }
+    let saved = match save_json(engine, &receipt).await {
+        Ok(()) => {
+            ui.progress(Step::RenderingReceipt);
+            Ok(complete(engine, &receipt).await)
+        }
+        Err(error) => {
+            tracing::error!(%error, receipt_id = %receipt_id, "could not save the receipt; returning it unsaved");
+            Err(UnsavedReceipt {
+                receipt: Box::new(receipt.clone()),
+                error,
+            })
         }
     };
 
@@ -116,6 +101,84 @@ pub(super) async fn finish(engine: &Engine, inputs: ReceiptInputs) -> SignOutcom
         verification,
         replayed: inputs.signed.record.replayed,
         token_field: inputs.signed.token_field,
+    }
+}
+
+/// Writes the receipt's JSON durably, with up to [`SAVE_ATTEMPTS`] attempts.
+async fn save_json(engine: &Engine, receipt: &Receipt) -> Result<(), StoreError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let store = engine.receipts.clone();
+        let to_save = receipt.clone();
+        // The store does blocking file I/O with fsync; keep it off the async threads.
+        let result = tokio::task::spawn_blocking(move || store.save_json(&to_save))
+            .await
+            .unwrap_or_else(|join_error| Err(join_failure(engine, join_error)));
+        match result {
+            Ok(paths) => {
+                tracing::info!(
+                    receipt_id = %receipt.receipt_id,
+                    path = %paths.json.display(),
+                    attempt,
+                    "receipt saved"
+                );
+                return Ok(());
+            }
+            Err(error) if attempt < SAVE_ATTEMPTS => {
+                tracing::warn!(%error, attempt, "could not save the receipt; retrying");
+                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// Adds the HTML and PDF copies and the index entry to a saved JSON receipt. A
+/// failure here leaves the saved JSON as the receipt and is reported per file.
+async fn complete(engine: &Engine, receipt: &Receipt) -> SavedReceipt {
+    let store = engine.receipts.clone();
+    let to_complete = receipt.clone();
+    let result = tokio::task::spawn_blocking(move || store.complete(&to_complete))
+        .await
+        .unwrap_or_else(|join_error| Err(join_failure(engine, join_error)));
+    match result {
+        Ok(saved) => saved,
+        Err(error) => {
+            tracing::warn!(%error, receipt_id = %receipt.receipt_id, "the receipt's JSON is saved but its HTML and PDF copies are not");
+            let reason = error.to_string();
+            let paths = engine.receipts.paths(&receipt.receipt_id);
+            let dir = paths
+                .as_ref()
+                .map(|p| p.dir.clone())
+                .unwrap_or_else(|_| engine.receipts.root().to_path_buf());
+            let (json_path, html, pdf) = match paths {
+                Ok(p) => (p.json, p.html, p.pdf),
+                Err(_) => (dir.clone(), dir.clone(), dir.clone()),
+            };
+            SavedReceipt {
+                receipt_id: receipt.receipt_id.clone(),
+                dir,
+                json_path,
+                html: Rendering::Failed {
+                    path: html,
+                    reason: reason.clone(),
+                },
+                pdf: Rendering::Failed {
+                    path: pdf,
+                    reason: reason.clone(),
+                },
+                index_error: Some(reason),
+            }
+        }
+    }
+}
+
+fn join_failure(engine: &Engine, join_error: tokio::task::JoinError) -> StoreError {
+    StoreError::Io {
+        action: "write",
+        path: engine.receipts.root().to_path_buf(),
+        source: std::io::Error::other(join_error.to_string()),
     }
 }
 

@@ -155,6 +155,7 @@ async fn run_steps(
             signature_text,
             signed,
         },
+        ui,
     )
     .await;
     ui.progress(Step::Done);

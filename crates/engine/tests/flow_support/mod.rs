@@ -140,6 +140,7 @@ fn step_name(step: Step) -> &'static str {
         Step::CreatingSession => "creating_session",
         Step::Signing => "signing",
         Step::SavingReceipt => "saving_receipt",
+        Step::RenderingReceipt => "rendering_receipt",
         Step::Done => "done",
     }
 }
