@@ -350,3 +350,65 @@ fn receipts_import_rejects_tampered_receipt() {
     run.assert_code(7);
     assert!(!json.exists(), "a tampered receipt was filed");
 }
+
+/// Returns the receipt JSON printed between the unsaved-receipt markers.
+fn printed_receipt(stdout: &str) -> String {
+    let begin = "-----BEGIN MATTER SIGNER RECEIPT-----";
+    let end = "-----END MATTER SIGNER RECEIPT-----";
+    let start = stdout
+        .find(begin)
+        .unwrap_or_else(|| panic!("no receipt block in stdout:\n{stdout}"))
+        + begin.len();
+    let stop = stdout[start..]
+        .find(end)
+        .unwrap_or_else(|| panic!("unterminated receipt block in stdout:\n{stdout}"))
+        + start;
+    stdout[start..stop].trim().to_owned()
+}
+
+#[test]
+fn unwritable_library_exits_6_then_imports() {
+    let env = TestEnv::new();
+    let library = env.data_dir().join("receipts");
+    // A directory where the library's lock file belongs makes every write fail, for
+    // root as well (permission bits would not stop root).
+    std::fs::create_dir_all(library.join(".lock")).expect("create the blocking directory");
+
+    let run = env.run(&["demo", "--typed-name", "Jane Q. Founder"]);
+    run.assert_code(6);
+    assert!(
+        run.stderr.contains("was not saved"),
+        "stderr does not say the receipt was not saved:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("matter-signer receipts import"),
+        "stderr does not name the recovery command:\n{}",
+        run.stderr
+    );
+    let json = printed_receipt(&run.stdout);
+    let receipt: Value = serde_json::from_str(&json).expect("the printed receipt is JSON");
+    let id = receipt["receipt_id"]
+        .as_str()
+        .expect("a receipt_id")
+        .to_owned();
+    assert!(id.starts_with("sgn_"), "{id}");
+    assert!(
+        !library.join(&id).join("receipt.json").exists(),
+        "a receipt file exists although saving failed"
+    );
+
+    // The disk is fixed; the human saves the printed block and imports it.
+    std::fs::remove_dir(library.join(".lock")).expect("remove the blocking directory");
+    let saved_copy = env.path().join("printed-receipt.json");
+    std::fs::write(&saved_copy, &json).expect("save the printed block");
+    env.run(&["receipts", "import", path_str(&saved_copy)])
+        .assert_code(0);
+    let stored = library.join(&id).join("receipt.json");
+    assert!(stored.is_file(), "import did not file {}", stored.display());
+    let listed = env.run(&["receipts", "list"]);
+    listed.assert_code(0);
+    assert!(listed.stdout.contains(&id), "{}", listed.stdout);
+    env.run(&["receipts", "verify", path_str(&stored)])
+        .assert_code(0);
+}
