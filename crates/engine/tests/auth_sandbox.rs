@@ -17,7 +17,7 @@ use matter_engine::interaction::{
 use matter_engine::secrets::{entry_user, MemoryStore, SecretStore};
 use matter_sandbox::browser::SandboxBrowser;
 use matter_sandbox::seed::{JANE_EMAIL, JANE_PASSWORD, JANE_USER_ID};
-use matter_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
+use matter_sandbox::{IdTokenTamper, Sandbox, SandboxConfig, SandboxHandle};
 use secrecy::ExposeSecret;
 use url::Url;
 
@@ -325,6 +325,73 @@ async fn wrong_nonce_is_rejected() {
     );
     assert!(fixture.auth.last_interactive_sign_in().is_none());
     assert!(fixture.auth.needs_step_up());
+}
+
+/// Signs in once with the next ID token spoiled as `tamper` says, and returns the error.
+async fn sign_in_with_tampered_id_token(tamper: IdTokenTamper) -> (Fixture, AuthError) {
+    let fixture = Fixture::start().await;
+    fixture.sandbox.control().tamper_next_id_token(tamper);
+    let ui = TestUi::new(Behaviour::SignIn);
+    let error = fixture
+        .auth
+        .sign_in(&ui, SignInReason::NotSignedIn)
+        .await
+        .unwrap_err();
+    (fixture, error)
+}
+
+fn assert_nobody_signed_in(fixture: &Fixture) {
+    assert!(fixture.auth.last_interactive_sign_in().is_none());
+    assert!(fixture.auth.current_user().is_none());
+    assert!(fixture.stored_refresh_token().is_none());
+}
+
+#[tokio::test]
+async fn altered_id_token_payload_rejected() {
+    let (fixture, error) = sign_in_with_tampered_id_token(IdTokenTamper::Payload).await;
+    assert_eq!(
+        error,
+        AuthError::IdTokenInvalid {
+            check: IdTokenCheck::Signature
+        }
+    );
+    assert_nobody_signed_in(&fixture);
+}
+
+#[tokio::test]
+async fn id_token_other_audience_rejected() {
+    let (fixture, error) = sign_in_with_tampered_id_token(IdTokenTamper::Audience).await;
+    assert_eq!(
+        error,
+        AuthError::IdTokenInvalid {
+            check: IdTokenCheck::Audience
+        }
+    );
+    assert_nobody_signed_in(&fixture);
+}
+
+#[tokio::test]
+async fn id_token_other_issuer_rejected() {
+    let (fixture, error) = sign_in_with_tampered_id_token(IdTokenTamper::Issuer).await;
+    assert_eq!(
+        error,
+        AuthError::IdTokenInvalid {
+            check: IdTokenCheck::Issuer
+        }
+    );
+    assert_nobody_signed_in(&fixture);
+}
+
+#[tokio::test]
+async fn expired_id_token_rejected() {
+    let (fixture, error) = sign_in_with_tampered_id_token(IdTokenTamper::Expired).await;
+    assert_eq!(
+        error,
+        AuthError::IdTokenInvalid {
+            check: IdTokenCheck::Expired
+        }
+    );
+    assert_nobody_signed_in(&fixture);
 }
 
 #[tokio::test]

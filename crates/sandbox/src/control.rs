@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::Method;
 
 use crate::config::{ConflictCode, RateLimit, RequestIdHeader, TokenField, Variants};
-use crate::state::{App, LoggedRequest, SessionStatus};
+use crate::state::{App, IdTokenTamper, LoggedRequest, SessionStatus};
 
 /// A route of the sandbox, as named by `fail_next` and `drop_after_commit`.
 ///
@@ -251,6 +251,12 @@ impl Control {
         document.revision += 1;
         document.render();
         Some(document.sha256.clone())
+    }
+
+    /// Spoils the next ID token the token endpoint issues, in the way `tamper` says;
+    /// calls queue up, one per token.
+    pub fn tamper_next_id_token(&self, tamper: IdTokenTamper) {
+        self.app.store().settings.id_token_tampers.push(tamper);
     }
 
     /// Makes the next `count` dry runs respond with a wrong `packet_hash`.

@@ -42,7 +42,7 @@ pub use control::{
 pub use keys::{OAUTH_KID, RECEIPT_LIVE_KID, RECEIPT_TEST_KID};
 pub use packet::hash as packet_hash;
 pub use pipeline::{MAX_BODY_BYTES, SUPPORTED_VERSIONS};
-pub use state::{BearerKind, LoggedRequest, SessionStatus};
+pub use state::{BearerKind, IdTokenTamper, LoggedRequest, SessionStatus};
 
 /// Errors from starting a sandbox.
 #[derive(Debug, thiserror::Error)]

@@ -22,7 +22,7 @@ use crate::keys::keys;
 use crate::seed;
 use crate::state::{
     random_id, random_secret, AccessToken, App, AuthRequest, BrowserSession, CodeGrant,
-    RefreshToken,
+    IdTokenTamper, RefreshToken,
 };
 
 /// Lifetime of an authorization code (Clerk: 10 minutes).
@@ -804,9 +804,44 @@ fn issue_tokens(
         if include_auth_time {
             claims["auth_time"] = json!(auth_time);
         }
-        body["id_token"] = json!(keys().sign_jwt(&claims));
+        let tamper = (!store.settings.id_token_tampers.is_empty())
+            .then(|| store.settings.id_token_tampers.remove(0));
+        body["id_token"] = json!(match tamper {
+            None => keys().sign_jwt(&claims),
+            Some(tamper) => tampered_id_token(claims, tamper, now),
+        });
     }
     Issued { body, grant }
+}
+
+/// Builds an ID token spoiled as `tamper` says (a test control).
+fn tampered_id_token(mut claims: Value, tamper: IdTokenTamper, now: i64) -> String {
+    tracing::warn!(?tamper, "issuing a tampered ID token (test control)");
+    match tamper {
+        IdTokenTamper::Payload => {
+            let signed = keys().sign_jwt(&claims);
+            claims["sub"] = json!("user_someone_else");
+            claims["email"] = json!("someone.else@example.com");
+            let mut parts = signed.split('.');
+            let header = parts.next().unwrap_or_default();
+            let _payload = parts.next();
+            let signature = parts.next().unwrap_or_default();
+            let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+            format!("{header}.{payload}.{signature}")
+        }
+        IdTokenTamper::Audience => {
+            claims["aud"] = json!("client_another_app");
+            keys().sign_jwt(&claims)
+        }
+        IdTokenTamper::Issuer => {
+            claims["iss"] = json!("https://clerk.another-app.example");
+            keys().sign_jwt(&claims)
+        }
+        IdTokenTamper::Expired => {
+            claims["exp"] = json!(now - 600);
+            keys().sign_jwt(&claims)
+        }
+    }
 }
 
 // ---- userinfo --------------------------------------------------------------------------

@@ -292,6 +292,22 @@ pub struct Settings {
     pub fail_rules: Vec<RouteRule>,
     pub drop_rules: Vec<RouteRule>,
     pub corrupt_packet_hashes: u32,
+    /// Alteration applied to the next ID tokens issued, oldest first.
+    pub id_token_tampers: Vec<IdTokenTamper>,
+}
+
+/// A way the sandbox can spoil an ID token, to test that the client refuses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdTokenTamper {
+    /// The payload is replaced after signing (another user's `sub` and `email`), so
+    /// the RS256 signature no longer covers it.
+    Payload,
+    /// Signed, but `aud` names another client.
+    Audience,
+    /// Signed, but `iss` names another issuer.
+    Issuer,
+    /// Signed, but `exp` passed ten minutes ago.
+    Expired,
 }
 
 impl Settings {
