@@ -92,15 +92,26 @@ impl HeaderNameExt for HeaderName {
     }
 }
 
+/// How long a stored response is replayed for its `Idempotency-Key`: Matter keeps
+/// keys for 24 hours. Measured on the sandbox clock, so `advance_clock` expires them.
+pub const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 60 * 60;
+
 /// One entry of the idempotency store.
-///
-/// NOTE: entries live as long as the sandbox, where Matter documents 24 hours; a test that
-/// needs an expired key must use a new key instead.
 #[derive(Debug)]
 pub struct IdempotencyEntry {
     fingerprint: [u8; 32],
+    /// Sandbox-clock seconds when the key was first claimed.
+    created_at: i64,
     /// `None` while the first request is in flight; waiters subscribe to this channel.
     result: watch::Sender<Option<Finished>>,
+}
+
+impl IdempotencyEntry {
+    /// A finished entry older than [`IDEMPOTENCY_TTL_SECONDS`]; one still in flight
+    /// never expires.
+    fn expired(&self, now: i64) -> bool {
+        now - self.created_at >= IDEMPOTENCY_TTL_SECONDS && self.result.borrow().is_some()
+    }
 }
 
 /// Handles one HTTP request end to end. `poison` closes the connection without a response.
@@ -366,7 +377,16 @@ async fn v1_checked(
     let leader = loop {
         // `Err` carries a stored response to replay; `Ok` a channel to wait on.
         let mut receiver = {
+            let now = app.clock.now();
             let mut store = app.store();
+            let before = store.idempotency.len();
+            store.idempotency.retain(|_, entry| !entry.expired(now));
+            if store.idempotency.len() < before {
+                tracing::debug!(
+                    expired = before - store.idempotency.len(),
+                    "idempotency keys older than 24 hours forgotten"
+                );
+            }
             match store.idempotency.get(&store_key) {
                 None => {
                     let (sender, _) = watch::channel(None);
@@ -374,6 +394,7 @@ async fn v1_checked(
                         store_key.clone(),
                         IdempotencyEntry {
                             fingerprint,
+                            created_at: now,
                             result: sender,
                         },
                     );

@@ -234,6 +234,62 @@ async fn same_key_same_body_replays_first_response() {
     assert_eq!(harness.control.sessions().len(), 1, "one session only");
 }
 
+#[tokio::test]
+async fn idempotency_key_expires_after_24h() {
+    let harness = start().await;
+    let access = harness.jane().await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let first = harness
+        .post("/v1/signing_sessions", &access, &key, &jane_board_consent())
+        .await;
+    assert_eq!(first.status(), 200);
+    let first_id = first.headers()["matter-request-id"].clone();
+
+    harness
+        .control
+        .advance_clock(std::time::Duration::from_secs(24 * 60 * 60));
+    // The access token expired with the clock; sign in again.
+    let access = harness.jane().await;
+    let other =
+        json!({"stakeholder_id": seed::JANE_STAKEHOLDER_ID, "document_id": seed::NDA_DOC_ID});
+    let second = harness
+        .post("/v1/signing_sessions", &access, &key, &other)
+        .await;
+    assert_eq!(
+        second.status(),
+        200,
+        "an expired key is free for a new request"
+    );
+    assert_ne!(second.headers()["matter-request-id"], first_id);
+    assert!(
+        second.headers().get("idempotent-replayed").is_none(),
+        "{:?}",
+        second.headers()
+    );
+    assert_eq!(harness.control.sessions().len(), 2);
+}
+
+#[tokio::test]
+async fn idempotency_key_replays_before_24h() {
+    let harness = start().await;
+    let access = harness.jane().await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let first = harness
+        .post("/v1/signing_sessions", &access, &key, &jane_board_consent())
+        .await;
+    assert_eq!(first.status(), 200);
+    harness
+        .control
+        .advance_clock(std::time::Duration::from_secs(24 * 60 * 60 - 60));
+    let access = harness.jane().await;
+    let second = harness
+        .post("/v1/signing_sessions", &access, &key, &jane_board_consent())
+        .await;
+    assert_eq!(second.status(), 200);
+    assert_eq!(second.headers()["idempotent-replayed"], "true");
+    assert_eq!(harness.control.sessions().len(), 1);
+}
+
 /// POSTs `body` exactly as given, as JSON, with the required headers.
 async fn post_raw(harness: &Harness, token: &str, key: &str, body: &str) -> reqwest::Response {
     harness
