@@ -413,9 +413,19 @@ impl Config {
         }
     }
 
-    /// Matter's receipt-signing public keys: the origin of `api_base` followed by
-    /// `/.well-known/matter-keys.json`.
+    /// Matter's receipt-signing public keys. For Matter's own API
+    /// ([`DEFAULT_API_BASE`]) that is [`matter_receipts::MATTER_LIVE_KEYS_URL`] on the
+    /// main domain, as Matter documents; for any other API base (a sandbox) it is the
+    /// origin of `api_base` followed by `/.well-known/matter-keys.json`.
     pub fn keys_url(&self) -> Url {
+        if self.api_base.scheme() == "https"
+            && self.api_base.host_str() == Some("api.mattermode.com")
+            && self.api_base.port().is_none()
+        {
+            if let Ok(url) = Url::parse(matter_receipts::MATTER_LIVE_KEYS_URL) {
+                return url;
+            }
+        }
         let mut url = self.api_base.clone();
         url.set_path("/.well-known/matter-keys.json");
         url.set_query(None);

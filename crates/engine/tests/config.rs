@@ -223,3 +223,21 @@ fn keys_url_uses_api_origin() {
     assert_eq!(config.mode, Mode::Test);
     assert!(config.embedded_sandbox);
 }
+
+#[test]
+fn keys_url_for_matter_api_is_the_documented_one() {
+    let home = tempfile::tempdir().unwrap();
+    let config = Config::load_from(
+        &ConfigOverrides::default(),
+        &environment(home.path(), &[ISSUER]),
+    )
+    .unwrap();
+    assert_eq!(
+        config.api_base.as_str(),
+        matter_engine::config::DEFAULT_API_BASE
+    );
+    assert_eq!(
+        config.keys_url().as_str(),
+        "https://mattermode.com/.well-known/matter-keys.json"
+    );
+}

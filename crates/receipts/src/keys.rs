@@ -25,6 +25,12 @@ use crate::error::StoreError;
 use crate::fsutil;
 use crate::model::Mode;
 
+/// Where Matter publishes its public keys, live and test
+/// (<https://docs.mattermode.com/api/conventions/test-mode>). Live keys are
+/// trusted only when they were fetched from exactly this URL; test keys may come
+/// from any sandbox origin.
+pub const MATTER_LIVE_KEYS_URL: &str = "https://mattermode.com/.well-known/matter-keys.json";
+
 /// Keys compiled into the app: `(mode, kid, base64url public key)`.
 ///
 /// TODO: live keys get pinned here once Matter publishes its receipt-signing
@@ -125,8 +131,8 @@ impl TrustedKeys {
         if let Some(cache) = read_cache(data_dir)? {
             for (mode, entries) in [(Mode::Test, cache.test), (Mode::Live, cache.live)] {
                 for entry in entries {
-                    if mode == Mode::Live && !is_https(&entry.source) {
-                        tracing::warn!(kid = %entry.kid, source = %entry.source, "ignoring a cached live key whose source is not https");
+                    if mode == Mode::Live && !is_live_keys_source(&entry.source) {
+                        tracing::warn!(kid = %entry.kid, source = %entry.source, "ignoring a cached live key that did not come from Matter's keys URL");
                         continue;
                     }
                     trusted.insert(TrustedKey {
@@ -184,12 +190,12 @@ impl TrustedKeys {
                 reason: "these trusted keys were not loaded from a data directory, so there is no cache to write; use TrustedKeys::load".into(),
             });
         };
-        if mode == Mode::Live && !is_https(source_url) {
+        if mode == Mode::Live && !is_live_keys_source(source_url) {
             return Err(StoreError::InvalidKeys {
                 source_url: source_url.to_owned(),
-                reason:
-                    "live keys are cached only from an https source; use Matter's https keys URL"
-                        .into(),
+                reason: format!(
+                    "live keys are cached only from Matter's own keys URL, {MATTER_LIVE_KEYS_URL} (https); a receipt signed with a key from elsewhere cannot pass as a live Matter receipt"
+                ),
             });
         }
         let fetched = parse_keys_document(keys_document, mode, source_url)?;
@@ -274,9 +280,15 @@ impl TrustedKeys {
 }
 
 /// True when `url` uses the `https` scheme (compared without regard to case).
-fn is_https(url: &str) -> bool {
-    url.get(..8)
-        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+/// Returns whether `url` is [`MATTER_LIVE_KEYS_URL`]. Scheme and host compare
+/// without regard to case; the path must match exactly.
+fn is_live_keys_source(url: &str) -> bool {
+    let official = MATTER_LIVE_KEYS_URL;
+    let scheme_and_host = "https://mattermode.com".len();
+    url.len() == official.len()
+        && url.is_char_boundary(scheme_and_host)
+        && url[..scheme_and_host].eq_ignore_ascii_case(&official[..scheme_and_host])
+        && url[scheme_and_host..] == official[scheme_and_host..]
 }
 
 fn read_cache(data_dir: &Path) -> Result<Option<CacheFile>, StoreError> {
@@ -519,11 +531,43 @@ mod tests {
     fn remember_in_live_mode_caches_live_keys_only() {
         let dir = tempfile::tempdir().unwrap();
         let mut keys = TrustedKeys::load(dir.path()).unwrap();
-        keys.remember(Mode::Live, &both_modes(1), "https://mattermode.com/k")
+        keys.remember(Mode::Live, &both_modes(1), MATTER_LIVE_KEYS_URL)
             .unwrap();
         let reloaded = TrustedKeys::load(dir.path()).unwrap();
         assert_eq!(reloaded.find(Mode::Live, "l1").count(), 1);
         assert_eq!(reloaded.find(Mode::Test, "t1").count(), 0);
+    }
+
+    #[test]
+    fn remember_live_from_another_https_origin_is_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut keys = TrustedKeys::load(dir.path()).unwrap();
+        for source in [
+            "https://mattermode.com.attacker.example/.well-known/matter-keys.json",
+            "https://api.mattermode.com/.well-known/matter-keys.json",
+            "https://mattermode.com/.well-known/matter-keys.json?x=1",
+            "https://mattermode.com:8443/.well-known/matter-keys.json",
+        ] {
+            let error = keys
+                .remember(Mode::Live, &both_modes(1), source)
+                .unwrap_err();
+            assert_eq!(error.code(), "matter_keys_invalid", "{source}");
+            assert!(error.to_string().contains(MATTER_LIVE_KEYS_URL), "{error}");
+        }
+        assert_eq!(keys.find(Mode::Live, "l1").count(), 0);
+    }
+
+    #[test]
+    fn remember_live_accepts_uppercase_host() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut keys = TrustedKeys::load(dir.path()).unwrap();
+        keys.remember(
+            Mode::Live,
+            &both_modes(1),
+            "HTTPS://MatterMode.com/.well-known/matter-keys.json",
+        )
+        .unwrap();
+        assert_eq!(keys.find(Mode::Live, "l1").count(), 1);
     }
 
     #[test]
@@ -560,14 +604,24 @@ mod tests {
     }
 
     #[test]
-    fn https_detection_needs_https_scheme() {
-        assert!(is_https(
-            "https://mattermode.com/.well-known/matter-keys.json"
+    fn live_keys_source_is_matters_url_only() {
+        assert!(is_live_keys_source(MATTER_LIVE_KEYS_URL));
+        assert!(is_live_keys_source(
+            "HTTPS://MATTERMODE.COM/.well-known/matter-keys.json"
         ));
-        assert!(is_https("HTTPS://mattermode.com/k"));
-        assert!(!is_https("http://127.0.0.1:1/k"));
-        assert!(!is_https("httpsx://a"));
-        assert!(!is_https(""));
+        assert!(!is_live_keys_source(
+            "https://mattermode.com/.well-known/MATTER-keys.json"
+        ));
+        assert!(!is_live_keys_source(
+            "http://mattermode.com/.well-known/matter-keys.json"
+        ));
+        assert!(!is_live_keys_source(
+            "https://mattermode.co/.well-known/matter-keys.json/"
+        ));
+        assert!(!is_live_keys_source(
+            "https://é.com/.well-known/matter-keys.json"
+        ));
+        assert!(!is_live_keys_source(""));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub use error::StoreError;
 pub use export::ArchiveSummary;
 pub use hash::{packet_sha256, HashError};
 pub use index::{IndexEntry, Listing, ReceiptFilter};
-pub use keys::{KeyOrigin, TrustedKey, TrustedKeys};
+pub use keys::{KeyOrigin, TrustedKey, TrustedKeys, MATTER_LIVE_KEYS_URL};
 pub use model::*;
 pub use read::{verify_path, ReceiptFile, MAX_RECEIPT_FILE_BYTES};
 pub use store::{
