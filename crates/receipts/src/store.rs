@@ -423,8 +423,9 @@ impl ReceiptStore {
         Ok(changed)
     }
 
-    /// Returns the names of the folders under the root, skipping names that
-    /// start with `.` and plain files.
+    /// Returns the names of the folders (and symbolic links, which
+    /// [`Self::scan_folders`] reports as unreadable) under the root, skipping
+    /// names that start with `.` and plain files.
     fn scan_folder_names(&self) -> Result<HashSet<String>, StoreError> {
         let entries = fs::read_dir(&self.root)
             .map_err(|e| StoreError::io("read the directory", self.root.clone(), e))?;
@@ -433,7 +434,11 @@ impl ReceiptStore {
             let entry =
                 entry.map_err(|e| StoreError::io("read the directory", self.root.clone(), e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.starts_with('.') && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            if !name.starts_with('.')
+                && entry
+                    .file_type()
+                    .is_ok_and(|t| t.is_dir() || t.is_symlink())
+            {
                 names.insert(name);
             }
         }
@@ -450,8 +455,24 @@ impl ReceiptStore {
             let entry =
                 entry.map_err(|e| StoreError::io("read the directory", self.root.clone(), e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            if name.starts_with('.') {
                 continue;
+            }
+            match entry.file_type() {
+                Ok(kind) if kind.is_symlink() => {
+                    // A link could point anywhere on disk; the library reads only
+                    // what is inside it, and says so instead of skipping silently.
+                    folders.insert(
+                        name.clone(),
+                        Err(format!(
+                            "{name:?} is a symbolic link; the library reads only real folders inside {}. Move the receipt folder itself here, or import its receipt.json",
+                            self.root.display()
+                        )),
+                    );
+                    continue;
+                }
+                Ok(kind) if kind.is_dir() => {}
+                _ => continue,
             }
             if !is_valid_receipt_id(&name) {
                 folders.insert(

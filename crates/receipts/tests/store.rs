@@ -389,6 +389,36 @@ fn list_drops_removed_folder() {
     assert_eq!(ids, ["sgn_test2", "sgn_test0"]);
 }
 
+#[cfg(unix)]
+#[test]
+fn list_reports_symlinked_folder() {
+    let (_dir, store) = store_with(1);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = ReceiptStore::open(elsewhere.path().join("receipts")).unwrap();
+    outside
+        .save(&SampleReceipt::new(9).build(&signing_key(7)))
+        .unwrap();
+    std::os::unix::fs::symlink(
+        outside.root().join("sgn_test9"),
+        store.root().join("sgn_test9"),
+    )
+    .unwrap();
+
+    let listing = store.list(&ReceiptFilter::default()).unwrap();
+    let ids: Vec<_> = listing
+        .entries
+        .iter()
+        .map(|e| e.receipt_id.as_str())
+        .collect();
+    assert_eq!(ids, ["sgn_test0"]);
+    assert_eq!(listing.unreadable.len(), 1, "{:?}", listing.unreadable);
+    assert!(
+        listing.unreadable[0].1.contains("symbolic link"),
+        "{:?}",
+        listing.unreadable
+    );
+}
+
 #[test]
 fn list_names_unreadable_folders() {
     let (_dir, store) = store_with(3);
