@@ -3,9 +3,10 @@
 # idle RSS of the app and its WebKit processes, and the size of the .deb.
 #
 # Usage: benches/desktop.sh [RUNS]   (default 5 start-up runs)
-# Needs: Xvfb, dbus-run-session, the UI built in ui/dist, npm (Tauri CLI in
-# src-tauri/node_modules after `npm ci --prefix src-tauri`). Builds with
-# CARGO_TARGET_DIR (default: target). Prints a Markdown summary.
+# Needs: Xvfb, dbus-run-session, the UI built in ui/dist, and what scripts/package-deb
+# needs (python3, dpkg-deb, dpkg-shlibdeps); scripts/install-deps installs them.
+# Builds the release binary and its .deb with scripts/package-deb, in CARGO_TARGET_DIR
+# (default: target). Prints a Markdown summary.
 set -euo pipefail
 
 runs="${1:-5}"
@@ -19,11 +20,10 @@ if [[ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]]; then
 fi
 
 echo "building the release binary and the .deb ..." >&2
-# The CLI finds tauri.conf.json through TAURI_APP_PATH (it sits at the repository root).
-# NOTE: not run yet; see docs/desktop.md, Packaging.
-(cd "$repo" && TAURI_APP_PATH="$repo" src-tauri/node_modules/.bin/tauri build --bundles deb -- -p matter-signer-desktop >&2)
+# package-deb builds the production binary (feature tauri/custom-protocol, as
+# `tauri build` would) and prints the path of the .deb on stdout.
+deb="$("$repo/scripts/package-deb")"
 binary="$target/release/matter-signer-desktop"
-deb="$(ls -t "$target"/release/bundle/deb/*.deb | head -1)"
 
 work="$(mktemp -d)"
 display=":$((100 + RANDOM % 400))"
@@ -35,22 +35,28 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-sleep 1
+# Xvfb creates its socket once it accepts clients.
+for _ in $(seq 1 100); do
+  [[ -S "/tmp/.X11-unix/X${display#:}" ]] && break
+  sleep 0.1
+done
 
 export DISPLAY="$display" HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share"
 mkdir -p "$XDG_DATA_HOME"
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
 
-# Sums VmRSS (kB) of a process and all its descendants (WebKit's web and
-# network processes are children of the app).
-tree_rss_kb() {
-  local total=0 pid
-  for pid in $(descendants "$1") "$1"; do
-    local kb
-    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-    total=$((total + ${kb:-0}))
+# Prints "PID NAME RSS_KB PSS_KB" for a process and all its descendants (WebKit's
+# web and network processes are children of the app). RSS counts shared library
+# pages once per process, and PSS splits them between the processes that share them.
+tree_memory() {
+  local pid
+  for pid in "$1" $(descendants "$1"); do
+    local name rss pss
+    name=$(cat "/proc/$pid/comm" 2>/dev/null || echo gone)
+    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    pss=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+    echo "$pid $name ${rss:-0} ${pss:-0}"
   done
-  echo "$total"
 }
 descendants() {
   local child
@@ -61,7 +67,8 @@ descendants() {
 }
 
 paint_ms=()
-rss_kb=""
+rss_kb=0
+pss_kb=0
 for run in $(seq 1 "$runs"); do
   stamp="$work/first-paint-$run"
   start_ns=$(date +%s%N)
@@ -80,7 +87,11 @@ for run in $(seq 1 "$runs"); do
   paint_ms+=($(( (paint_ns - start_ns) / 1000000 )))
   if [[ "$run" == "$runs" ]]; then
     sleep 5 # let the page settle before measuring idle memory
-    rss_kb=$(tree_rss_kb "$app_pid")
+    memory=$(tree_memory "$app_pid")
+    echo "idle memory per process (pid name rss_kb pss_kb):" >&2
+    echo "$memory" >&2
+    rss_kb=$(awk '{sum += $3} END {print sum + 0}' <<<"$memory")
+    pss_kb=$(awk '{sum += $4} END {print sum + 0}' <<<"$memory")
   fi
   kill "$app_pid"
   wait "$app_pid" 2>/dev/null || true
@@ -91,10 +102,12 @@ sorted=($(printf '%s\n' "${paint_ms[@]}" | sort -n))
 median=${sorted[$(( ${#sorted[@]} / 2 ))]}
 deb_bytes=$(stat -c %s "$deb")
 
+# /proc reports KiB; the targets are in MB (10^6 bytes).
 cat <<REPORT
 | Measure | Result | Target |
 |---|---|---|
 | Cold start to first paint, median of $runs (ms) | $median (all: ${paint_ms[*]}) | < 500 |
-| Idle RSS, app + WebKit processes (MB) | $(( rss_kb / 1024 )) | < 120 |
-| .deb size (MB) | $(awk -v b="$deb_bytes" 'BEGIN {printf "%.1f", b / 1048576}') | < 10 |
+| Idle RSS, app + WebKit processes (MB) | $(( rss_kb * 1024 / 1000000 )) | < 120 |
+| Idle PSS, app + WebKit processes (MB) | $(( pss_kb * 1024 / 1000000 )) | (no target) |
+| .deb size (MB) | $(awk -v b="$deb_bytes" 'BEGIN {printf "%.1f", b / 1000000}') | < 10 |
 REPORT
