@@ -232,7 +232,7 @@ impl Control {
     pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
         let mut store = self.app.store();
         store.settings.variants.rate_limit = limit;
-        store.rate_window = (0, 0);
+        store.rate_windows.clear();
     }
 
     pub fn set_uuid_only_idempotency_keys(&self, uuid_only: bool) {

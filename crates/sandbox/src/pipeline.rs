@@ -327,8 +327,8 @@ async fn v1_checked(
     route: Route,
     request_id: &str,
 ) -> Result<(Finished, bool), Problem> {
-    check_rate_limit(app)?;
     let caller = authenticate(app, request.headers(), route)?;
+    check_rate_limit(app, &caller)?;
     check_version(request.headers())?;
     let is_post = request.method() == Method::POST;
     let idempotency_key = if is_post {
@@ -563,10 +563,11 @@ fn body_too_large() -> Problem {
     )
 }
 
-/// Counts the request against the configured window.
-///
-/// NOTE: one window covers every credential, while Matter documents limits per key or token.
-fn check_rate_limit(app: &App) -> Result<(), Problem> {
+/// Counts the request against the configured window of its credential: Matter
+/// documents its limits per key or token, so one caller's burst never limits another.
+/// The credential is the OAuth user for `oat_` bearers and the signing session for
+/// `sig_` bearers, the same scope as idempotency keys.
+fn check_rate_limit(app: &App, caller: &Caller) -> Result<(), Problem> {
     let now_ms = app.clock.now_ms();
     let mut store = app.store();
     let Some(limit) = store.settings.variants.rate_limit else {
@@ -575,13 +576,17 @@ fn check_rate_limit(app: &App) -> Result<(), Problem> {
     let window_ms = i64::try_from(limit.window.as_millis())
         .unwrap_or(i64::MAX)
         .max(1);
-    let (start, count) = store.rate_window;
+    let window = store
+        .rate_windows
+        .entry(caller.idempotency_scope())
+        .or_insert((now_ms, 0));
+    let (start, count) = *window;
     if now_ms >= start + window_ms {
-        store.rate_window = (now_ms, 1);
+        *window = (now_ms, 1);
         return Ok(());
     }
     if count < limit.requests {
-        store.rate_window.1 += 1;
+        window.1 += 1;
         return Ok(());
     }
     let remaining_ms = start + window_ms - now_ms;

@@ -344,7 +344,8 @@ pub struct Store {
     pub interactive_sign_ins: u64,
     pub request_log: Vec<LoggedRequest>,
     /// Start (unix ms) and request count of the current rate-limit window.
-    pub rate_window: (i64, u32),
+    /// Rate-limit window per credential scope: (start in ms, requests counted).
+    pub rate_windows: HashMap<String, (i64, u32)>,
     /// Idempotency records by (credential scope, key).
     pub idempotency: HashMap<(String, String), crate::pipeline::IdempotencyEntry>,
 }
@@ -412,7 +413,7 @@ impl Store {
             next_grant: 1,
             interactive_sign_ins: 0,
             request_log: Vec::new(),
-            rate_window: (0, 0),
+            rate_windows: HashMap::new(),
             idempotency: HashMap::new(),
         }
     }

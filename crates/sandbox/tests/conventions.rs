@@ -473,6 +473,24 @@ async fn rate_limit_returns_429_with_retry_after() {
 }
 
 #[tokio::test]
+async fn rate_limit_is_per_credential() {
+    let harness = start().await;
+    let jane = harness.jane().await;
+    let sam = harness
+        .sign_in(seed::SAM_EMAIL, seed::SAM_PASSWORD)
+        .await
+        .access_token;
+    harness.control.set_rate_limit(Some(RateLimit {
+        requests: 1,
+        window: Duration::from_secs(10),
+    }));
+    assert_eq!(harness.get(DOC, &jane).await.status(), 200);
+    assert_eq!(harness.get(DOC, &jane).await.status(), 429);
+    let other = harness.get(DOC, &sam).await;
+    assert_ne!(other.status(), 429, "Jane's burst limited Sam");
+}
+
+#[tokio::test]
 async fn latency_config_delays_responses() {
     let harness = start_with(SandboxConfig {
         latency: Duration::from_millis(1),
