@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::ShellError;
+use crate::unconfigured::StartupError;
 
 /// Where the refresh token is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -75,6 +76,11 @@ pub trait Backend: Send + Sync + 'static {
     fn storage(&self) -> StorageView;
     /// The signed-in user, if any; never starts a sign-in.
     async fn current_user(&self) -> Option<UserView>;
+    /// Returns the reason the engine could not start, when this backend only
+    /// reports that.
+    fn startup_error(&self) -> Option<StartupError> {
+        None
+    }
 
     /// Validates a `mattermode://` link with the engine's parser and returns the
     /// request it names (`SigningRequestView`).

@@ -17,6 +17,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use crate::backend::{ReceiptForm, ReceiptQuery, StorageView};
 use crate::error::ShellError;
 use crate::state::Shell;
+use crate::unconfigured::StartupError;
 use crate::unsaved::{UnsavedCopy, UnsavedReceiptView};
 
 /// The state the window draws its first screen from.
@@ -31,6 +32,18 @@ pub struct AppState {
     /// Signed receipts the library could not store; the home screen warns while any
     /// remain.
     pub unsaved_receipts: Vec<UnsavedReceiptView>,
+    /// The reason the engine did not start, or `None` when it runs. While it is set,
+    /// every other command fails with the same error and the window shows only it.
+    pub startup_error: Option<StartupErrorView>,
+}
+
+/// The startup error as `app_state` reports it.
+#[derive(Debug, Serialize)]
+pub struct StartupErrorView {
+    #[serde(flatten)]
+    pub startup: StartupError,
+    /// Whether a signing link arrived and was not opened.
+    pub link_not_opened: bool,
 }
 
 fn logged<T: Serialize>(
@@ -59,6 +72,13 @@ pub async fn app_state(shell: State<'_, Shell>) -> Result<AppState, ShellError> 
         storage: shell.backend.storage(),
         pending_link: shell.pending_link(),
         unsaved_receipts: shell.unsaved.list(),
+        startup_error: shell
+            .backend
+            .startup_error()
+            .map(|startup| StartupErrorView {
+                startup,
+                link_not_opened: shell.link_not_opened(),
+            }),
     };
     logged(&shell, "app_state", Ok(state))
 }

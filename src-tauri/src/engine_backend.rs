@@ -22,6 +22,7 @@ use tauri::{AppHandle, Runtime};
 use crate::args::Args;
 use crate::backend::{Backend, ReceiptForm, ReceiptQuery, SignFinished, StorageView};
 use crate::error::ShellError;
+use crate::unconfigured::{StartupError, UnconfiguredBackend};
 
 /// The engine, and the sandbox it talks to in `--sandbox` runs.
 pub struct EngineBackend {
@@ -35,24 +36,52 @@ pub struct EngineBackend {
 
 /// Starts the engine for this run: against an embedded sandbox with `--sandbox`,
 /// otherwise with the configuration from the environment and the config file.
-pub fn start<R: Runtime>(
-    args: &Args,
-    _app: &AppHandle<R>,
-) -> Result<Arc<dyn Backend>, Box<dyn std::error::Error>> {
-    let backend = if args.sandbox {
-        tauri::async_runtime::block_on(start_sandbox())?
+///
+/// Never fails: when the engine cannot start, the error is logged once and an
+/// [`UnconfiguredBackend`] carries it to the window, which explains it.
+pub fn start<R: Runtime>(args: &Args, _app: &AppHandle<R>) -> Arc<dyn Backend> {
+    let started = if args.sandbox {
+        tauri::async_runtime::block_on(start_sandbox())
     } else {
-        start_configured()?
+        start_configured()
     };
-    Ok(Arc::new(backend))
+    match started {
+        Ok(backend) => Arc::new(backend),
+        Err(startup) => {
+            tracing::error!(
+                code = %startup.error.code,
+                cause_code = startup.error.cause_code.as_deref().unwrap_or(""),
+                config_file = startup.config_file.as_deref().unwrap_or(""),
+                error = %startup.error.message,
+                "the engine could not start; the window shows why"
+            );
+            Arc::new(UnconfiguredBackend::new(startup))
+        }
+    }
 }
 
-async fn start_sandbox() -> Result<EngineBackend, Box<dyn std::error::Error>> {
+async fn start_sandbox() -> Result<EngineBackend, StartupError> {
     // The default binds 127.0.0.1 on a free port.
-    let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+    let sandbox = Sandbox::start(SandboxConfig::default())
+        .await
+        .map_err(|error| {
+            StartupError::startup_failed(
+                "sandbox_failed",
+                format!("The embedded sandbox could not start: {error}."),
+            )
+        })?;
     let data = tempfile::Builder::new()
         .prefix("matter-signer-sandbox-")
-        .tempdir()?;
+        .tempdir()
+        .map_err(|error| {
+            StartupError::startup_failed(
+                "sandbox_failed",
+                format!(
+                    "Could not create the sandbox's data directory in {}: {error}.",
+                    std::env::temp_dir().display()
+                ),
+            )
+        })?;
     let config = Config::for_sandbox(
         sandbox.api_base(),
         sandbox.issuer(),
@@ -60,7 +89,7 @@ async fn start_sandbox() -> Result<EngineBackend, Box<dyn std::error::Error>> {
     );
     // Sandbox sign-ins are throwaway; keeping them out of the OS keyring leaves the
     // human's real sign-in untouched.
-    let mut backend = EngineBackend::in_memory(config)?;
+    let mut backend = EngineBackend::in_memory(config).map_err(engine_startup_error)?;
     tracing::info!(api_base = %sandbox.api_base(), data_dir = %data.path().display(), "embedded sandbox started");
     backend._sandbox = Some(sandbox);
     backend._sandbox_data = Some(data);
@@ -84,17 +113,31 @@ impl EngineBackend {
     }
 }
 
-fn start_configured() -> Result<EngineBackend, Box<dyn std::error::Error>> {
-    let config = Config::load(&ConfigOverrides::default())?;
+fn start_configured() -> Result<EngineBackend, StartupError> {
+    let config = Config::load(&ConfigOverrides::default()).map_err(|error| {
+        StartupError::not_configured(error.code(), capitalise(&error.to_string()))
+    })?;
+    // An unusable keyring does not stop the app: the store falls back to memory and
+    // `app_state` reports why.
     let secrets = open_secret_store(&service_name(config.mode));
     let storage = secrets.kind();
-    let engine = Engine::new(config, secrets, Arc::new(SystemClock), FrontEnd::Desktop)?;
+    let engine = Engine::new(config, secrets, Arc::new(SystemClock), FrontEnd::Desktop)
+        .map_err(engine_startup_error)?;
     Ok(EngineBackend {
         engine,
         storage,
         _sandbox: None,
         _sandbox_data: None,
     })
+}
+
+/// Converts an error of `Engine::new` (an unusable setting, or a receipts folder
+/// that cannot be opened) into the error the window shows.
+fn engine_startup_error(error: EngineError) -> StartupError {
+    match error {
+        EngineError::Config(_) => StartupError::not_configured(error.code(), error.to_string()),
+        _ => StartupError::startup_failed(error.code(), error.to_string()),
+    }
 }
 
 fn engine_error(error: EngineError) -> ShellError {

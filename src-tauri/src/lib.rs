@@ -19,6 +19,7 @@ pub mod error;
 pub mod events;
 pub mod interaction;
 pub mod state;
+pub mod unconfigured;
 pub mod unsaved;
 
 use std::sync::Arc;
@@ -87,7 +88,17 @@ pub fn run() -> i32 {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(invoke_handler())
-        .setup(move |app| setup(app, &args))
+        .setup(move |app| {
+            // Tauri panics on an error returned here, so it is reported and the app
+            // exits with status 1 instead. Backend errors never get here: the window
+            // shows them (see `engine_backend::start`).
+            if let Err(error) = setup(app, &args) {
+                tracing::error!(%error, "the app could not open its window");
+                eprintln!("matter-signer-desktop: could not open the window: {error}");
+                app.handle().exit(1);
+            }
+            Ok(())
+        })
         .on_window_event(on_window_event)
         .run(tauri::generate_context!("../tauri.conf.json"));
     match result {
@@ -107,7 +118,7 @@ pub fn run() -> i32 {
 /// cold-start link. Runs after the plugins, so a second launch never gets here.
 fn setup(app: &mut tauri::App, args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let ipc_log = Arc::new(IpcLog::from_env());
-    let backend = engine_backend::start(args, app.handle())?;
+    let backend = engine_backend::start(args, app.handle());
     let events = Arc::new(WindowEvents::new(app.handle().clone(), ipc_log.clone()));
     app.manage(Shell::new(
         backend,

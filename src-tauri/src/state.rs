@@ -1,6 +1,6 @@
 //! The shell's managed state: the backend, the running flow and the link inbox.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use matter_engine::interaction::Step;
@@ -25,6 +25,9 @@ pub struct Shell {
     flow: Mutex<Option<RunningFlow>>,
     next_flow_id: AtomicU64,
     pending_link: Mutex<Option<String>>,
+    /// Whether a link arrived that the backend could not open because the engine
+    /// did not start.
+    link_not_opened: AtomicBool,
 }
 
 /// A flow or sign-in running in the background.
@@ -62,6 +65,7 @@ impl Shell {
             flow: Mutex::new(None),
             next_flow_id: AtomicU64::new(1),
             pending_link: Mutex::new(None),
+            link_not_opened: AtomicBool::new(false),
         }
     }
 
@@ -148,6 +152,13 @@ impl Shell {
                 self.events
                     .emit(events::LINK_OPENED, serde_json::json!({ "link": link }));
             }
+            Err(error) if self.backend.startup_error().is_some() => {
+                // The window learns of it from `flow://error` or, before it listens,
+                // from `app_state`.
+                self.link_not_opened.store(true, Ordering::Relaxed);
+                tracing::warn!(code = %error.code, "signing link not opened because the engine did not start; nothing was signed");
+                self.emit_error(&error);
+            }
             Err(error) => {
                 tracing::warn!(code = %error.code, "rejected an invalid signing link");
                 self.emit_error(&error);
@@ -158,6 +169,12 @@ impl Shell {
     /// Returns the last valid link received, if any.
     pub fn pending_link(&self) -> Option<String> {
         lock(&self.pending_link).clone()
+    }
+
+    /// Returns whether a link arrived that could not be opened because the engine
+    /// did not start.
+    pub fn link_not_opened(&self) -> bool {
+        self.link_not_opened.load(Ordering::Relaxed)
     }
 
     /// Sends `flow://error`.
