@@ -19,9 +19,20 @@ export function appState(overrides = {}) {
     storage: { kind: "keyring" },
     pending_link: null,
     unsaved_receipts: [],
+    startup_error: null,
     ...overrides,
   };
 }
+
+/** The `startup_error` of `app_state` when no OAuth issuer is configured. */
+export const STARTUP_ERROR = {
+  code: "not_configured",
+  message:
+    "No OAuth issuer is configured: Matter has not published the sign-in issuer for desktop clients; set MATTER_ISSUER (or `issuer` in /home/ada/.config/matter-signer/config.toml, or --issuer) to the issuer URL Matter gave you, or run with --sandbox.",
+  cause_code: "config_missing_issuer",
+  config_file: "/home/ada/.config/matter-signer/config.toml",
+  link_not_opened: false,
+};
 
 export const DOCUMENT_LINK = "mattermode://sign?document_id=doc_123&stakeholder_id=stk_456";
 

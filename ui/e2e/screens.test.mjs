@@ -10,6 +10,7 @@ import {
   HOSTILE_LINE,
   OTHER_USER,
   PACKET_HASH,
+  STARTUP_ERROR,
   USER,
   VERIFICATION_BAD,
   appState,
@@ -716,6 +717,29 @@ describe("errors", () => {
     await page.getByRole("button", { name: "Try again" }).click();
     await waitForScreen(page, "progress");
     assert.equal((await calls(page, "start_signing")).length, 2);
+  });
+
+  test("startup error shows the setting and config file", async () => {
+    await open(defaultResponses({ app_state: { ok: appState({ startup_error: STARTUP_ERROR }) } }));
+    await waitForScreen(page, "startup_error");
+
+    assert.equal(await page.locator("h1").textContent(), "Matter Signer is not set up yet");
+    assert.equal(await page.locator(".error-message").textContent(), STARTUP_ERROR.message);
+    assert.match(await page.locator(".error-message").textContent(), /MATTER_ISSUER/);
+    assert.equal(await page.locator(".config-file").textContent(), STARTUP_ERROR.config_file);
+    assert.equal(await page.locator(".link-not-opened").count(), 0);
+    assert.match(await page.locator(".mode-banner").textContent(), /not running/);
+    assert.equal(await page.getByRole("button").count(), 0);
+    assert.equal((await calls(page, "list_receipts")).length, 0);
+    await checkAccessibility(page, "startup error");
+    await screenshot(page, "18-startup-not-configured");
+
+    await emit(page, "flow://error", { code: "not_configured", message: STARTUP_ERROR.message });
+    await page.locator(".link-not-opened").waitFor();
+    assert.match(await page.locator(".link-not-opened").textContent(), /signing link arrived but was not opened/);
+    assert.equal((await calls(page, "parse_link")).length, 0);
+    assert.equal((await calls(page, "start_signing")).length, 0);
+    await checkAccessibility(page, "startup error with link");
   });
 });
 

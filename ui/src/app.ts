@@ -24,6 +24,7 @@ import { receiptsScreen } from "./screens/receipts";
 import { requestScreen } from "./screens/request";
 import { reviewScreen } from "./screens/review";
 import { signInScreen } from "./screens/signin";
+import { startupErrorScreen } from "./screens/startup";
 import type { UnsavedActions } from "./screens/unsaved";
 import type {
   AppState,
@@ -50,6 +51,7 @@ export type ScreenName =
   | "esra"
   | "done"
   | "error"
+  | "startup_error"
   | "receipts";
 
 /** Number of receipts listed on the home screen. */
@@ -102,6 +104,10 @@ export class App {
       this.setState(await ipc.appState());
     } catch (reason) {
       this.showError(toFlowError(reason));
+      return;
+    }
+    if (this.state?.startup_error) {
+      this.showStartupError();
       return;
     }
     const pending = this.state?.pending_link ?? null;
@@ -181,6 +187,14 @@ export class App {
   }
 
   private onFlowError(error: FlowError): void {
+    // While the engine is not running, the shell sends only its startup error,
+    // when a link arrives that cannot be opened.
+    const startup = this.state?.startup_error ?? null;
+    if (this.state !== null && startup !== null) {
+      this.setState({ ...this.state, startup_error: { ...startup, link_not_opened: true } });
+      this.showStartupError();
+      return;
+    }
     // The shell also reports a rejected incoming link (from a second launch)
     // as flow://error with code link_invalid; that must not end a running flow.
     if ((this.flowRunning || this.signInRunning) && error.code === "link_invalid") {
@@ -378,6 +392,10 @@ export class App {
   }
 
   private showHome(): void {
+    if (this.state?.startup_error) {
+      this.showStartupError();
+      return;
+    }
     if (this.state === null) {
       // The first app_state call failed, so try again before showing home.
       void this.reloadHome();
@@ -470,6 +488,14 @@ export class App {
     );
   }
 
+  /** Shows the engine's startup error, the only screen until the app is restarted. */
+  private showStartupError(): void {
+    const startup = this.state?.startup_error;
+    if (startup) {
+      this.show("startup_error", startupErrorScreen(startup));
+    }
+  }
+
   private show(name: ScreenName, element: HTMLElement): void {
     this.screen?.dispatchEvent(new Event("screen:leave"));
     this.progress = null;
@@ -508,6 +534,15 @@ export class App {
     this.banner.className = `mode-banner mode-${mode ?? "unknown"}`;
     if (mode === null) {
       this.banner.replaceChildren(h("span", { class: "banner-text" }, "Matter Signer: loading…"));
+      return;
+    }
+    if (this.state?.startup_error) {
+      // The engine did not start, so no mode is in force.
+      this.banner.className = "mode-banner mode-unknown";
+      this.banner.replaceChildren(
+        h("span", { class: "banner-text" }, "Matter Signer: not running, see below"),
+        h("span", { class: "banner-version" }, `Matter Signer ${this.state.version}`),
+      );
       return;
     }
     const sandbox = this.state?.sandbox ?? false;

@@ -211,6 +211,8 @@ export type ErrorKind =
   | "flow_busy"
   | "name_mismatch"
   | "not_your_turn"
+  | "not_configured"
+  | "startup_failed"
   | "other";
 
 /** Groups an error code into the screen that explains it. */
@@ -246,6 +248,10 @@ export function errorKind(error: FlowError): ErrorKind {
       return "name_mismatch";
     case "awaiting_prior_signer":
       return "not_your_turn";
+    case "not_configured":
+      return "not_configured";
+    case "startup_failed":
+      return "startup_failed";
     default:
       return error.code === "link_invalid" || error.code.startsWith("link_")
         ? "link_invalid"
@@ -343,6 +349,18 @@ export function errorCopy(kind: ErrorKind): ErrorCopy {
         title: "An earlier signer has not signed yet",
         nextStep:
           "This envelope is signed in order. Try again after the signers before you have signed. Nothing was signed.",
+      };
+    case "not_configured":
+      return {
+        title: "Matter Signer is not set up yet",
+        nextStep:
+          "Set the value named above, then quit Matter Signer and start it again. No link can be opened until then, and nothing was signed.",
+      };
+    case "startup_failed":
+      return {
+        title: "Matter Signer could not start",
+        nextStep:
+          "Fix the problem named above, then quit Matter Signer and start it again. No link can be opened until then, and nothing was signed.",
       };
     case "other":
       return {

@@ -20,6 +20,22 @@ export interface AppState {
   pending_link: string | null;
   /** Signed receipts the library could not store, held by the shell until saved or exported. */
   unsaved_receipts: UnsavedReceipt[];
+  /** The reason the engine did not start. While it is set, every other command fails with it. */
+  startup_error: StartupError | null;
+}
+
+/** The engine's startup failure, from `app_state`. */
+export interface StartupError {
+  /** `not_configured` for a rejected configuration, `startup_failed` otherwise. */
+  code: "not_configured" | "startup_failed";
+  /** The engine's message: the setting at fault and how to fix it. */
+  message: string;
+  /** The engine's own code, such as `config_missing_issuer`. */
+  cause_code?: string;
+  /** The config file the app reads, when the config directory is known. */
+  config_file: string | null;
+  /** Whether a signing link arrived and was not opened. */
+  link_not_opened: boolean;
 }
 
 export type SigningRequestView =

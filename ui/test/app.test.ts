@@ -3,11 +3,21 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { App } from "../src/app";
 import type { Environment } from "../src/env";
 import type { EventName, EventPayloads, Handler, Ipc } from "../src/ipc";
-import type { AppState, Decision, Review, SignDone, UnsavedCopy, UnsavedReceipt } from "../src/types";
+import { LINK_NOT_OPENED } from "../src/screens/startup";
+import type { AppState, Decision, Review, SignDone, StartupError, UnsavedCopy, UnsavedReceipt } from "../src/types";
 
 const USER = { user_id: "user_1", email: "ada@example.com", name: "Ada Lovelace" };
 const HASH = "9f2c4e1a7b3d5c8e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70";
 const LINK = "mattermode://sign?document_id=doc_1&stakeholder_id=stk_1";
+
+const STARTUP_ERROR: StartupError = {
+  code: "not_configured",
+  message:
+    "No OAuth issuer is configured: set MATTER_ISSUER (or `issuer` in /home/ada/.config/matter-signer/config.toml) to the issuer URL Matter gave you.",
+  cause_code: "config_missing_issuer",
+  config_file: "/home/ada/.config/matter-signer/config.toml",
+  link_not_opened: false,
+};
 
 function state(overrides: Partial<AppState> = {}): AppState {
   return {
@@ -18,6 +28,7 @@ function state(overrides: Partial<AppState> = {}): AppState {
     storage: { kind: "keyring" },
     pending_link: null,
     unsaved_receipts: [],
+    startup_error: null,
     ...overrides,
   };
 }
@@ -505,6 +516,48 @@ describe("App", () => {
     expect(app.currentScreen).toBe("home");
     expect(root.querySelector(".unsaved-banner")).toBeNull();
     expect(root.querySelector(".notice")?.textContent).toContain("Saved a copy of receipt sgn_1");
+  });
+  test("startup error replaces home", async () => {
+    shell.appState = state({ startup_error: STARTUP_ERROR });
+    const app = await startApp();
+
+    expect(app.currentScreen).toBe("startup_error");
+    expect(root.querySelector("h1")?.textContent).toBe("Matter Signer is not set up yet");
+    expect(root.querySelector(".error-message")?.textContent).toBe(STARTUP_ERROR.message);
+    expect(root.querySelector(".config-file")?.textContent).toBe(STARTUP_ERROR.config_file);
+    expect(root.querySelector(".link-not-opened")).toBeNull();
+    expect(root.querySelector(".mode-banner")?.textContent).toContain("not running");
+    expect(shell.commands("list_receipts")).toEqual([]);
+  });
+
+  test("startup error names an unopened cold-start link", async () => {
+    shell.appState = state({ pending_link: null, startup_error: { ...STARTUP_ERROR, link_not_opened: true } });
+    await startApp();
+
+    expect(root.querySelector(".link-not-opened")?.textContent).toBe(LINK_NOT_OPENED);
+    expect(shell.commands("parse_link")).toEqual([]);
+  });
+
+  test("link error during startup error keeps that screen", async () => {
+    shell.appState = state({ startup_error: STARTUP_ERROR });
+    const app = await startApp();
+    shell.emit("flow://error", { code: "not_configured", message: STARTUP_ERROR.message });
+
+    expect(app.currentScreen).toBe("startup_error");
+    expect(root.querySelector(".link-not-opened")?.textContent).toBe(LINK_NOT_OPENED);
+    expect(root.querySelector(".error-message")?.textContent).toBe(STARTUP_ERROR.message);
+    expect(shell.commands("start_signing")).toEqual([]);
+  });
+
+  test("startup failure has its own title", async () => {
+    shell.appState = state({
+      startup_error: { ...STARTUP_ERROR, code: "startup_failed", cause_code: "storage_failed", config_file: null },
+    });
+    await startApp();
+
+    expect(root.querySelector("h1")?.textContent).toBe("Matter Signer could not start");
+    expect(root.querySelector(".config-file")).toBeNull();
+    expect(root.querySelector(".error-code code")?.textContent).toBe("storage_failed");
   });
 });
 
