@@ -28,7 +28,7 @@ export function appState(overrides = {}) {
 export const STARTUP_ERROR = {
   code: "not_configured",
   message:
-    "No OAuth issuer is configured: Matter has not published the sign-in issuer for desktop clients; set MATTER_ISSUER (or `issuer` in /home/ada/.config/matter-signer/config.toml, or --issuer) to the issuer URL Matter gave you, or run with --sandbox.",
+    "No OAuth issuer is configured: Matter has not published the sign-in issuer for desktop clients; set MATTER_ISSUER or `issuer` in /home/ada/.config/matter-signer/config.toml (the terminal app also takes --issuer) to the issuer URL Matter gave you, or run with --sandbox to try the app on the built-in sandbox.",
   cause_code: "config_missing_issuer",
   config_file: "/home/ada/.config/matter-signer/config.toml",
   link_not_opened: false,

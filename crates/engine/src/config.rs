@@ -146,7 +146,7 @@ pub enum ConfigError {
         fix: String,
     },
     /// No OAuth issuer is configured.
-    #[error("no OAuth issuer is configured: Matter has not published the sign-in issuer for desktop clients; set MATTER_ISSUER (or `issuer` in {config_file}, or --issuer) to the issuer URL Matter gave you, or run with --sandbox")]
+    #[error("no OAuth issuer is configured: Matter has not published the sign-in issuer for desktop clients; set MATTER_ISSUER or `issuer` in {config_file} (the terminal app also takes --issuer) to the issuer URL Matter gave you, or run with --sandbox to try the app on the built-in sandbox")]
     MissingIssuer { config_file: String },
     /// The config file exists but could not be read.
     #[error("could not read the config file {path}: {detail}; fix its permissions or remove it")]
