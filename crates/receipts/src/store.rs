@@ -153,7 +153,8 @@ impl ReceiptStore {
     /// Writes the HTML and PDF renderings and the index entry of a receipt whose
     /// JSON [`ReceiptStore::save_json`] already wrote. Fails with
     /// [`StoreError::NotFound`] when `receipt.json` is missing and with
-    /// [`StoreError::Conflict`] when it holds a different receipt.
+    /// [`StoreError::Conflict`] when it holds a different receipt. An unreadable
+    /// `receipt.json` is moved aside and written again from `receipt`.
     pub fn complete(&self, receipt: &Receipt) -> Result<SavedReceipt, StoreError> {
         let paths = self.paths(&receipt.receipt_id)?;
         let _lock = self.lock()?;
@@ -164,6 +165,14 @@ impl ReceiptStore {
             });
         }
         self.check_existing(receipt, &paths.json)?;
+        if !paths.json.is_file() {
+            // `check_existing` moved an unreadable file aside. The receipt in hand is
+            // the one `save_json` wrote, so it is written again rather than leaving
+            // renderings without their JSON.
+            write_atomic(&paths.json, &receipt.to_json_pretty())
+                .map_err(|e| StoreError::io("write", paths.json.clone(), e))?;
+            tracing::warn!(receipt_id = %receipt.receipt_id, path = %paths.json.display(), "receipt JSON was unreadable and was written again");
+        }
         Ok(self.write_renderings_and_index(receipt, paths))
     }
 
@@ -175,6 +184,7 @@ impl ReceiptStore {
         json: &[u8],
         paths: &ReceiptPaths,
     ) -> Result<(), StoreError> {
+        reject_symlink(&paths.dir)?;
         create_private_dir(&paths.dir)
             .map_err(|e| StoreError::io("create the directory", paths.dir.clone(), e))?;
         self.check_existing(receipt, &paths.json)?;
@@ -234,10 +244,7 @@ impl ReceiptStore {
                 path: json_path.to_path_buf(),
             }),
             Err(error) => {
-                let aside = json_path.with_file_name(format!(
-                    "receipt.json.unreadable-{}",
-                    time::OffsetDateTime::now_utc().unix_timestamp()
-                ));
+                let aside = unused_aside_path(json_path);
                 tracing::warn!(path = %json_path.display(), aside = %aside.display(), %error, "moving an unreadable receipt file aside");
                 fs::rename(json_path, &aside)
                     .map_err(|e| StoreError::io("move aside", json_path, e))
@@ -623,6 +630,39 @@ impl ReceiptStore {
         file.lock().map_err(|e| StoreError::io("lock", path, e))?;
         Ok(file)
     }
+}
+
+/// Fails when the receipt folder `dir` is a symbolic link: the library lists only
+/// real folders, and following the link would write, and tighten the mode of, a
+/// folder outside the root.
+fn reject_symlink(dir: &Path) -> Result<(), StoreError> {
+    match fs::symlink_metadata(dir) {
+        Ok(metadata) if metadata.file_type().is_symlink() => Err(StoreError::io(
+            "write into",
+            dir,
+            std::io::Error::other(
+                "the receipt folder is a symbolic link; replace it with a real folder or remove it",
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Returns `receipt.json.unreadable-<unix seconds>` next to `json_path`, with a
+/// `-<n>` suffix when that name is taken, so that no file moved aside replaces
+/// another. The caller holds the lock.
+fn unused_aside_path(json_path: &Path) -> PathBuf {
+    let stem = format!(
+        "receipt.json.unreadable-{}",
+        time::OffsetDateTime::now_utc().unix_timestamp()
+    );
+    let mut aside = json_path.with_file_name(&stem);
+    let mut n = 1u32;
+    while fs::symlink_metadata(&aside).is_ok() {
+        aside = json_path.with_file_name(format!("{stem}-{n}"));
+        n += 1;
+    }
+    aside
 }
 
 /// Returns whether the index covers exactly the folders in `names`.

@@ -113,6 +113,77 @@ fn complete_other_receipt_conflicts() {
 }
 
 #[test]
+fn complete_restores_json_made_unreadable() {
+    let (_dir, store) = store_with(0);
+    let receipt = SampleReceipt::new(6).build(&signing_key(7));
+    let paths = store.save_json(&receipt).unwrap();
+    fs::write(&paths.json, b"{ truncated").unwrap();
+
+    let completed = store.complete(&receipt).unwrap();
+
+    assert!(completed.json_path.is_file(), "receipt.json is missing");
+    assert_eq!(store.load("sgn_test6").unwrap(), receipt);
+    assert_eq!(completed.index_error, None);
+    let aside: Vec<_> = fs::read_dir(&paths.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("receipt.json.unreadable-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+}
+
+#[test]
+fn unreadable_files_moved_aside_are_all_kept() {
+    let (_dir, store) = store_with(0);
+    let receipt = SampleReceipt::new(6).build(&signing_key(7));
+    let paths = store.save_json(&receipt).unwrap();
+    // Two unreadable files within one second must not share an aside name.
+    for garbage in [&b"first garbage"[..], &b"second garbage"[..]] {
+        fs::write(&paths.json, garbage).unwrap();
+        store.save_json(&receipt).unwrap();
+    }
+
+    let mut kept: Vec<Vec<u8>> = fs::read_dir(&paths.dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("receipt.json.unreadable-")
+        })
+        .map(|e| fs::read(e.path()).unwrap())
+        .collect();
+    kept.sort();
+    assert_eq!(
+        kept,
+        [b"first garbage".to_vec(), b"second garbage".to_vec()]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn save_json_rejects_symlinked_folder() {
+    let (_dir, store) = store_with(0);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("target");
+    fs::create_dir(&target).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::os::unix::fs::symlink(&target, store.root().join("sgn_test5")).unwrap();
+
+    let error = store
+        .save_json(&SampleReceipt::new(5).build(&signing_key(7)))
+        .unwrap_err();
+
+    assert_eq!(error.code(), "receipt_io_failed");
+    assert!(error.to_string().contains("symbolic link"), "{error}");
+    assert!(!target.join("receipt.json").exists());
+    assert_eq!(mode_of(&target), 0o755);
+}
+
+#[test]
 fn save_same_receipt_twice_is_allowed() {
     let (_dir, store) = store_with(0);
     let receipt = SampleReceipt::new(4).build(&signing_key(7));
