@@ -419,3 +419,64 @@ async fn tampered_receipt_fails_integrity() {
     assert!(!report.integrity.passed, "{}", report.integrity.reason);
     assert!(!report.passed());
 }
+
+/// Returns the `receipt.json` files under the receipt library at `root`.
+fn receipt_json_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .map(|entry| entry.unwrap().path().join(matter_receipts::JSON_FILE))
+        .filter(|path| path.is_file())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receipt_deleted_before_renderings_is_rewritten() {
+    let harness = Harness::start().await;
+    let root = harness.engine.receipts().root().to_path_buf();
+    harness.ui.on_step(Step::RenderingReceipt, move |_| {
+        for path in receipt_json_files(&root) {
+            std::fs::remove_file(path).unwrap();
+        }
+    });
+
+    let outcome = harness
+        .engine
+        .sign(&board_consent_link(), &harness.ui)
+        .await
+        .expect("signing succeeds");
+
+    let saved = outcome.saved.as_ref().expect("receipt saved");
+    assert!(saved.json_path.is_file(), "receipt.json is missing");
+    assert!(
+        outcome.verification.passed(),
+        "{:?}",
+        outcome.verification.integrity
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receipt_replaced_before_renderings_is_unsaved() {
+    let harness = Harness::start().await;
+    let root = harness.engine.receipts().root().to_path_buf();
+    harness.ui.on_step(Step::RenderingReceipt, move |_| {
+        for path in receipt_json_files(&root) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let forged = text.replacen(seed::JANE_NAME, "Mallory Q. Founder", 1);
+            std::fs::write(&path, forged).unwrap();
+        }
+    });
+
+    let outcome = harness
+        .engine
+        .sign(&board_consent_link(), &harness.ui)
+        .await
+        .expect("signing succeeds");
+
+    let unsaved = outcome
+        .saved
+        .as_ref()
+        .expect_err("a different receipt is on disk, so this one is not saved");
+    assert_eq!(unsaved.error.code(), "receipt_conflict");
+    assert_eq!(unsaved.receipt.receipt_id, outcome.receipt_id);
+    assert!(outcome.verification.passed());
+}

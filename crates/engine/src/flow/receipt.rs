@@ -63,16 +63,17 @@ pub(super) async fn finish(
     let saved = match save_json(engine, &receipt).await {
         Ok(()) => {
             ui.progress(Step::RenderingReceipt);
-            Ok(complete(engine, &receipt).await)
+            complete(engine, &receipt).await
         }
-        Err(error) => {
-            tracing::error!(%error, receipt_id = %receipt_id, "could not save the receipt; returning it unsaved");
-            Err(UnsavedReceipt {
-                receipt: Box::new(receipt.clone()),
-                error,
-            })
-        }
+        Err(error) => Err(error),
     };
+    let saved = saved.map_err(|error| {
+        tracing::error!(%error, receipt_id = %receipt_id, "could not save the receipt; returning it unsaved");
+        UnsavedReceipt {
+            receipt: Box::new(receipt.clone()),
+            error,
+        }
+    });
 
     let verification = match &saved {
         Ok(saved) => verify_path(&saved.json_path, &keys),
@@ -134,43 +135,80 @@ async fn save_json(engine: &Engine, receipt: &Receipt) -> Result<(), StoreError>
     }
 }
 
-/// Adds the HTML and PDF copies and the index entry to a saved JSON receipt. A
-/// failure here leaves the saved JSON as the receipt and is reported per file.
-async fn complete(engine: &Engine, receipt: &Receipt) -> SavedReceipt {
-    let store = engine.receipts.clone();
-    let to_complete = receipt.clone();
-    let result = tokio::task::spawn_blocking(move || store.complete(&to_complete))
-        .await
-        .unwrap_or_else(|join_error| Err(join_failure(engine, join_error)));
-    match result {
+/// Adds the HTML and PDF copies and the index entry to a saved JSON receipt.
+///
+/// When that fails, the JSON on disk is read back: if it still holds `receipt`, it is
+/// the receipt and the failure is reported per file. If it is missing or holds
+/// something else (another writer removed or replaced it after [`save_json`]), the
+/// JSON is saved again, and an error here means the receipt is not on disk.
+async fn complete(engine: &Engine, receipt: &Receipt) -> Result<SavedReceipt, StoreError> {
+    let error = match complete_once(engine, receipt).await {
+        Ok(saved) => return Ok(saved),
+        Err(error) => error,
+    };
+    tracing::warn!(%error, receipt_id = %receipt.receipt_id, "could not write the receipt's HTML and PDF copies");
+    if json_on_disk_is(engine, receipt).await {
+        return Ok(failed_renderings(engine, receipt, &error));
+    }
+
+    tracing::warn!(receipt_id = %receipt.receipt_id, "the saved receipt JSON is missing or changed; saving it again");
+    save_json(engine, receipt).await?;
+    Ok(match complete_once(engine, receipt).await {
         Ok(saved) => saved,
         Err(error) => {
             tracing::warn!(%error, receipt_id = %receipt.receipt_id, "the receipt's JSON is saved but its HTML and PDF copies are not");
-            let reason = error.to_string();
-            let paths = engine.receipts.paths(&receipt.receipt_id);
-            let dir = paths
-                .as_ref()
-                .map(|p| p.dir.clone())
-                .unwrap_or_else(|_| engine.receipts.root().to_path_buf());
-            let (json_path, html, pdf) = match paths {
-                Ok(p) => (p.json, p.html, p.pdf),
-                Err(_) => (dir.clone(), dir.clone(), dir.clone()),
-            };
-            SavedReceipt {
-                receipt_id: receipt.receipt_id.clone(),
-                dir,
-                json_path,
-                html: Rendering::Failed {
-                    path: html,
-                    reason: reason.clone(),
-                },
-                pdf: Rendering::Failed {
-                    path: pdf,
-                    reason: reason.clone(),
-                },
-                index_error: Some(reason),
-            }
+            failed_renderings(engine, receipt, &error)
         }
+    })
+}
+
+async fn complete_once(engine: &Engine, receipt: &Receipt) -> Result<SavedReceipt, StoreError> {
+    let store = engine.receipts.clone();
+    let to_complete = receipt.clone();
+    tokio::task::spawn_blocking(move || store.complete(&to_complete))
+        .await
+        .unwrap_or_else(|join_error| Err(join_failure(engine, join_error)))
+}
+
+/// Returns whether the library's `receipt.json` for `receipt` parses to `receipt`.
+async fn json_on_disk_is(engine: &Engine, receipt: &Receipt) -> bool {
+    let store = engine.receipts.clone();
+    let expected = receipt.clone();
+    tokio::task::spawn_blocking(move || {
+        store
+            .load(&expected.receipt_id)
+            .is_ok_and(|on_disk| on_disk == expected)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Builds the result for a receipt whose JSON is saved but whose HTML, PDF and
+/// index entry failed with `error`.
+fn failed_renderings(engine: &Engine, receipt: &Receipt, error: &StoreError) -> SavedReceipt {
+    let reason = error.to_string();
+    let paths = engine.receipts.paths(&receipt.receipt_id);
+    let dir = paths
+        .as_ref()
+        .map(|p| p.dir.clone())
+        .unwrap_or_else(|_| engine.receipts.root().to_path_buf());
+    let (json_path, html, pdf) = match paths {
+        Ok(p) => (p.json, p.html, p.pdf),
+        Err(_) => (dir.clone(), dir.clone(), dir.clone()),
+    };
+    SavedReceipt {
+        receipt_id: receipt.receipt_id.clone(),
+        dir,
+        json_path,
+        html: Rendering::Failed {
+            path: html,
+            reason: reason.clone(),
+        },
+        pdf: Rendering::Failed {
+            path: pdf,
+            reason: reason.clone(),
+        },
+        index_error: Some(reason),
     }
 }
 
