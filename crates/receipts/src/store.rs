@@ -617,6 +617,16 @@ impl ReceiptStore {
     /// Takes the library's exclusive writer lock until the guard drops.
     fn lock(&self) -> Result<File, StoreError> {
         let path = self.root.join(LOCK_FILE);
+        // Opening with `create` follows a symbolic link, which would create or open a
+        // file wherever the link points; refuse one instead.
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            tracing::warn!(path = %path.display(), "the receipts lock file is a symbolic link; not following it");
+            return Err(StoreError::io(
+                "open the lock file",
+                path,
+                std::io::Error::other("the lock file is a symbolic link; remove it and try again"),
+            ));
+        }
         let mut options = OpenOptions::new();
         options.create(true).truncate(false).write(true);
         #[cfg(unix)]

@@ -490,6 +490,22 @@ fn list_reports_symlinked_folder() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn save_rejects_symlinked_lock_file() {
+    let (_dir, store) = store_with(0);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("planted");
+    std::os::unix::fs::symlink(&target, store.root().join(".lock")).unwrap();
+
+    let error = store
+        .save(&SampleReceipt::new(3).build(&signing_key(7)))
+        .unwrap_err();
+    assert!(error.to_string().contains("symbolic link"), "{error}");
+    assert!(!target.exists(), "the link's target was created");
+    assert!(!store.root().join("sgn_test3").exists());
+}
+
 #[test]
 fn list_names_unreadable_folders() {
     let (_dir, store) = store_with(3);
