@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "save_unsaved_receipt",
     "export_unsaved_receipt",
     "first_paint",
+    "confirm_close",
 ];
 
 fn main() {

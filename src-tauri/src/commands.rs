@@ -395,3 +395,23 @@ pub fn first_paint(shell: State<'_, Shell>) -> Result<(), ShellError> {
     let elapsed = crate::bench::record_first_paint();
     logged(&shell, "first_paint", Ok(elapsed.as_millis() as u64)).map(|_| ())
 }
+
+/// Records that the human agreed to lose the unsaved receipts and closes the main
+/// window. The close request that follows is allowed (see [`Shell::close_requested`]).
+#[tauri::command(rename_all = "snake_case")]
+pub fn confirm_close<R: Runtime>(
+    app: AppHandle<R>,
+    shell: State<'_, Shell>,
+) -> Result<(), ShellError> {
+    shell.confirm_close();
+    let result = match app.get_webview_window(crate::events::MAIN_WINDOW) {
+        Some(window) => window.close().map_err(|error| {
+            ShellError::new(
+                "close_failed",
+                format!("The window could not close: {error}. Close it again, or quit the app from the system."),
+            )
+        }),
+        None => Ok(()),
+    };
+    logged(&shell, "confirm_close", result)
+}

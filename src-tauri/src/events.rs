@@ -26,6 +26,9 @@ pub const FLOW_ESRA: &str = "flow://esra";
 pub const FLOW_DONE: &str = "flow://done";
 /// The flow stopped with an error.
 pub const FLOW_ERROR: &str = "flow://error";
+/// The human asked to close the window while signed receipts are unsaved; the close
+/// was prevented and the UI asks for confirmation (`confirm_close`).
+pub const CLOSE_REQUESTED: &str = "app://close-requested";
 
 /// The label of the app's only window; every event goes to it.
 pub const MAIN_WINDOW: &str = "main";

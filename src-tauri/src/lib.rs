@@ -29,7 +29,7 @@ use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder, WindowEvent};
 use crate::args::{Args, Parsed};
 use crate::browser::SystemBrowser;
 use crate::events::{IpcLog, WindowEvents, MAIN_WINDOW};
-use crate::state::Shell;
+use crate::state::{CloseDecision, Shell};
 
 /// The handler for every command in [`commands`]; the list matches `build.rs`.
 pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
@@ -51,6 +51,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::save_unsaved_receipt,
         commands::export_unsaved_receipt,
         commands::first_paint,
+        commands::confirm_close,
     ]
 }
 
@@ -185,25 +186,26 @@ fn on_second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, _cwd: Str
     }
 }
 
-/// Cancels pending waits when the window closes, so the flow ends before signing.
-fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
-    if matches!(
-        event,
-        WindowEvent::CloseRequested { .. } | WindowEvent::Destroyed
-    ) {
-        if let Some(shell) = window.try_state::<Shell>() {
-            // NOTE: closing the window ends the app, and receipts still held unsaved
-            // are lost with it. The home screen warns while any remain, but closing
-            // is not blocked.
-            if matches!(event, WindowEvent::CloseRequested { .. }) {
-                for unsaved in shell.unsaved.list() {
-                    tracing::error!(receipt_id = %unsaved.receipt_id, "window closed with a signed receipt still unsaved");
-                }
-            }
-            if let Err(error) = shell.cancel() {
-                tracing::warn!(code = %error.code, "window closed while signing was under way");
+/// Handles the main window's close. While signed receipts are unsaved and the human
+/// has not confirmed losing them, the close is prevented and the UI asks (see
+/// [`Shell::close_requested`]). Otherwise pending waits are cancelled, so the flow
+/// ends before signing.
+pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+    let Some(shell) = window.try_state::<Shell>() else {
+        return;
+    };
+    match event {
+        WindowEvent::CloseRequested { api, .. } => {
+            if shell.close_requested() == CloseDecision::Prevent {
+                api.prevent_close();
+                return;
             }
         }
+        WindowEvent::Destroyed => {}
+        _ => return,
+    }
+    if let Err(error) = shell.cancel() {
+        tracing::warn!(code = %error.code, "window closed while signing was under way");
     }
 }
 

@@ -1,5 +1,6 @@
 //! The shell's managed state: the backend, the running flow and the link inbox.
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -28,6 +29,27 @@ pub struct Shell {
     /// Whether a link arrived that the backend could not open because the engine
     /// did not start.
     link_not_opened: AtomicBool,
+    /// The receipt ids the human agreed to lose by closing the window (`confirm_close`).
+    close_confirmed_for: Mutex<Option<BTreeSet<String>>>,
+}
+
+/// What the window does with a close request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseDecision {
+    /// Let the window close (and the app end).
+    Allow,
+    /// Keep the window open and ask the human to confirm first.
+    Prevent,
+}
+
+/// Decides a close request: prevented while `unsaved` receipts remain that the human
+/// has not `confirmed` losing, allowed otherwise.
+pub fn close_decision(unsaved: usize, confirmed: bool) -> CloseDecision {
+    if unsaved > 0 && !confirmed {
+        CloseDecision::Prevent
+    } else {
+        CloseDecision::Allow
+    }
 }
 
 /// A flow or sign-in running in the background.
@@ -66,7 +88,63 @@ impl Shell {
             next_flow_id: AtomicU64::new(1),
             pending_link: Mutex::new(None),
             link_not_opened: AtomicBool::new(false),
+            close_confirmed_for: Mutex::new(None),
         }
+    }
+
+    /// Records that the human agreed to close the window and lose the receipts held
+    /// now. A receipt held later is not covered, so closing asks again.
+    pub fn confirm_close(&self) {
+        let held: BTreeSet<String> = self
+            .unsaved
+            .list()
+            .into_iter()
+            .map(|view| view.receipt_id)
+            .collect();
+        tracing::warn!(
+            unsaved = held.len(),
+            "the human confirmed closing with signed receipts unsaved"
+        );
+        *lock(&self.close_confirmed_for) = Some(held);
+    }
+
+    /// Returns whether the human confirmed losing every receipt held now.
+    pub fn close_confirmed(&self) -> bool {
+        let confirmed = lock(&self.close_confirmed_for);
+        let Some(confirmed) = confirmed.as_ref() else {
+            return false;
+        };
+        self.unsaved
+            .list()
+            .iter()
+            .all(|view| confirmed.contains(&view.receipt_id))
+    }
+
+    /// Handles a request to close the window. While unconfirmed unsaved receipts
+    /// remain, emits `app://close-requested` with them and returns
+    /// [`CloseDecision::Prevent`]; otherwise returns [`CloseDecision::Allow`] and logs
+    /// each receipt lost.
+    pub fn close_requested(&self) -> CloseDecision {
+        let unsaved = self.unsaved.list();
+        let decision = close_decision(unsaved.len(), self.close_confirmed());
+        match decision {
+            CloseDecision::Prevent => {
+                tracing::info!(
+                    unsaved = unsaved.len(),
+                    "close prevented until the human confirms losing the unsaved receipts"
+                );
+                self.events.emit(
+                    events::CLOSE_REQUESTED,
+                    serde_json::json!({ "unsaved_receipts": unsaved }),
+                );
+            }
+            CloseDecision::Allow => {
+                for view in &unsaved {
+                    tracing::error!(receipt_id = %view.receipt_id, "window closed with a signed receipt still unsaved, as the human confirmed");
+                }
+            }
+        }
+        decision
     }
 
     /// Reserves the flow slot, or fails with `flow_busy`. Returns the flow's id and

@@ -22,7 +22,7 @@ use matter_signer_desktop::backend::{
 use matter_signer_desktop::browser::BrowserOpener;
 use matter_signer_desktop::error::ShellError;
 use matter_signer_desktop::events::{IpcLog, WindowEvents};
-use matter_signer_desktop::state::Shell;
+use matter_signer_desktop::state::{close_decision, CloseDecision, Shell};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
@@ -255,6 +255,7 @@ const EVENTS: &[&str] = &[
     "flow://esra",
     "flow://done",
     "flow://error",
+    "app://close-requested",
 ];
 
 fn harness(script: Script) -> Harness {
@@ -467,6 +468,146 @@ fn app_state_lists_unsaved_receipts() {
     assert_eq!(unsaved.len(), 1);
     assert_eq!(unsaved[0]["receipt_id"], "sgn_test1");
     assert_eq!(unsaved[0]["server_signed_at"], "2026-05-28T20:27:40Z");
+}
+
+#[test]
+fn close_decision_prevents_with_unconfirmed_unsaved() {
+    assert_eq!(close_decision(2, false), CloseDecision::Prevent);
+}
+
+#[test]
+fn close_decision_allows_after_confirmation() {
+    assert_eq!(close_decision(2, true), CloseDecision::Allow);
+}
+
+#[test]
+fn close_decision_allows_without_unsaved() {
+    assert_eq!(close_decision(0, false), CloseDecision::Allow);
+}
+
+#[test]
+fn close_request_without_unsaved_is_allowed() {
+    let harness = harness(Script::Review);
+    let shell = harness.app.state::<Shell>();
+    assert_eq!(shell.close_requested(), CloseDecision::Allow);
+}
+
+#[test]
+fn close_request_with_unsaved_is_prevented_and_lists_them() {
+    let harness = harness(Script::Unsaved);
+    sign_with_unsaved_receipt(&harness);
+    let shell = harness.app.state::<Shell>();
+    assert_eq!(shell.close_requested(), CloseDecision::Prevent);
+    let payload = harness.next_event("app://close-requested");
+    let unsaved = payload["unsaved_receipts"].as_array().unwrap();
+    assert_eq!(unsaved.len(), 1);
+    assert_eq!(unsaved[0]["receipt_id"], "sgn_test1");
+    assert_eq!(unsaved[0]["document_title"], "Board consent 1");
+}
+
+#[test]
+fn confirm_close_records_the_confirmation() {
+    let harness = harness(Script::Unsaved);
+    sign_with_unsaved_receipt(&harness);
+    let shell = harness.app.state::<Shell>();
+    assert!(!shell.close_confirmed());
+    assert_eq!(harness.invoke("confirm_close", json!({})), Ok(Value::Null));
+    assert!(shell.close_confirmed());
+    assert_eq!(shell.close_requested(), CloseDecision::Allow);
+}
+
+#[test]
+fn confirm_close_does_not_cover_a_later_receipt() {
+    let harness = harness(Script::Unsaved);
+    let shell = harness.app.state::<Shell>();
+    harness.invoke("confirm_close", json!({})).unwrap();
+    sign_with_unsaved_receipt(&harness);
+    assert!(!shell.close_confirmed());
+}
+
+#[test]
+fn window_close_waits_for_confirm_close() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let harness = harness(Script::Unsaved);
+    sign_with_unsaved_receipt(&harness);
+    let Harness {
+        app,
+        window,
+        events,
+        _dir,
+        ..
+    } = harness;
+    let exits = Arc::new(AtomicUsize::new(0));
+    let handle = app.handle().clone();
+    let driver_exits = exits.clone();
+    let (ready_sender, ready) = channel();
+    let driver = std::thread::spawn(move || {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // Before the event loop runs, the mock runtime drops a closed window
+            // without asking, so the close waits for it.
+            ready.recv_timeout(STEP_TIMEOUT).unwrap();
+            window.close().unwrap();
+            let payload = loop {
+                let (name, payload) = events
+                    .recv_timeout(STEP_TIMEOUT)
+                    .expect("no app://close-requested event");
+                if name == "app://close-requested" {
+                    break payload;
+                }
+            };
+            // A task queued after the close request runs once the event loop has
+            // acted on it, so the exit count read then is final for that request.
+            let (sender, receiver) = channel();
+            handle
+                .run_on_main_thread(move || sender.send(()).unwrap())
+                .unwrap();
+            receiver.recv_timeout(STEP_TIMEOUT).unwrap();
+            let exits_before_confirm = driver_exits.load(Ordering::SeqCst);
+            let confirmed = get_ipc_response(
+                &window,
+                InvokeRequest {
+                    cmd: "confirm_close".into(),
+                    callback: CallbackFn(0),
+                    error: CallbackFn(1),
+                    url: "tauri://localhost".parse().unwrap(),
+                    body: InvokeBody::Json(json!({})),
+                    headers: Default::default(),
+                    invoke_key: INVOKE_KEY.to_string(),
+                },
+            )
+            .map(|_| ());
+            (payload, exits_before_confirm, confirmed)
+        }));
+        // Ends the event loop whatever happened above, so a failure cannot hang the test.
+        let _ = window.destroy();
+        outcome
+    });
+    let loop_exits = exits.clone();
+    // The mock runtime reports window events to the run callback only, not to the
+    // builder's window handler, so the callback hands them to the app's handler.
+    app.run_return(move |handle, event| match event {
+        tauri::RunEvent::WindowEvent { label, event, .. } => {
+            if let Some(window) = handle.get_webview_window(&label) {
+                matter_signer_desktop::on_window_event(&window.as_ref().window(), &event);
+            }
+        }
+        tauri::RunEvent::Ready => {
+            let _ = ready_sender.send(());
+        }
+        tauri::RunEvent::ExitRequested { .. } => {
+            loop_exits.fetch_add(1, Ordering::SeqCst);
+        }
+        _ => {}
+    });
+    let (payload, exits_before_confirm, confirmed) = match driver.join().unwrap() {
+        Ok(outcome) => outcome,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    assert_eq!(payload["unsaved_receipts"][0]["receipt_id"], "sgn_test1");
+    assert_eq!(exits_before_confirm, 0);
+    assert!(confirmed.is_ok(), "{confirmed:?}");
+    assert_eq!(exits.load(Ordering::SeqCst), 1);
 }
 
 #[test]

@@ -179,6 +179,7 @@ export function defaultResponses(overrides = {}) {
     export_receipt: { ok: "/home/ada/Exports" },
     save_unsaved_receipt: { ok: signDone({ receipt: receipt({ receipt_id: "sgn_01" }), unsaved: null }) },
     export_unsaved_receipt: { ok: { receipt_id: "sgn_01", path: "/home/ada/Desktop/sgn_01.json" } },
+    confirm_close: { ok: null },
     ...overrides,
   };
 }

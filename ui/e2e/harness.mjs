@@ -308,6 +308,7 @@ const CONTRACT = {
   export_receipt: (args) => keys(args, ["receipt_id"]) && STRING(args.receipt_id),
   save_unsaved_receipt: (args) => keys(args, ["receipt_id"]) && STRING(args.receipt_id),
   export_unsaved_receipt: (args) => keys(args, ["receipt_id"]) && STRING(args.receipt_id),
+  confirm_close: (args) => keys(args, []),
 };
 
 function keys(object, expected) {

@@ -656,6 +656,112 @@ describe("unsaved receipt", () => {
   });
 });
 
+describe("close confirmation", () => {
+  const second = { ...UNSAVED, receipt_id: "sgn_02", document_title: "Option grant to Grace Hopper" };
+
+  /** Opens home with two unsaved receipts and delivers the shell's close request. */
+  async function openCloseDialog() {
+    await open(defaultResponses({ app_state: { ok: appState({ unsaved_receipts: [UNSAVED, second] }) } }));
+    await waitForScreen(page, "home");
+    await page.getByText("Recent receipts").waitFor();
+    await emit(page, "app://close-requested", { unsaved_receipts: [UNSAVED, second] });
+    const dialog = page.getByRole("dialog", { name: "Close Matter Signer?" });
+    await dialog.waitFor();
+    return dialog;
+  }
+
+  async function focusedName() {
+    return page.evaluate(() => {
+      const active = document.activeElement;
+      return active?.getAttribute("aria-label") ?? active?.textContent ?? "";
+    });
+  }
+
+  test("close request opens a modal naming the count", async () => {
+    const dialog = await openCloseDialog();
+
+    assert.equal(
+      await dialog.locator(".close-warning").textContent(),
+      "2 signed receipts are not saved. Closing Matter Signer loses them.",
+    );
+    assert.equal(await dialog.getAttribute("aria-describedby"), "close-dialog-warning");
+    assert.equal(await dialog.getByRole("button", { name: "Save a copy…: Option grant to Grace Hopper" }).count(), 1);
+    assert.equal(await dialog.getByRole("button", { name: "Close and lose them" }).count(), 1);
+    await checkAccessibility(page, "close confirmation");
+    await screenshot(page, "14c-close-confirmation");
+  });
+
+  test("focus starts on Keep open and Tab stays inside", async () => {
+    const dialog = await openCloseDialog();
+    assert.equal(await focusedName(), "Keep Matter Signer open");
+
+    await page.keyboard.press("Tab");
+    assert.equal(await focusedName(), "Close and lose them");
+    await page.keyboard.press("Tab");
+    assert.equal(await focusedName(), "Try saving again: Board consent to issue Series A preferred stock");
+    await page.keyboard.press("Shift+Tab");
+    assert.equal(await focusedName(), "Close and lose them");
+    for (let press = 0; press < 8; press += 1) {
+      await page.keyboard.press("Tab");
+      assert.equal(await dialog.evaluate((element) => element.contains(document.activeElement)), true);
+    }
+  });
+
+  test("Escape keeps the app open and closes the modal", async () => {
+    await openCloseDialog();
+    await page.keyboard.press("Escape");
+
+    assert.equal(await page.getByRole("dialog").count(), 0);
+    assert.equal(await page.locator("dialog").count(), 0);
+    assert.deepEqual(await calls(page, "confirm_close"), []);
+  });
+
+  test("Keep Matter Signer open dismisses without closing", async () => {
+    const dialog = await openCloseDialog();
+    await dialog.getByRole("button", { name: "Keep Matter Signer open" }).click();
+
+    assert.equal(await page.locator("dialog").count(), 0);
+    assert.deepEqual(await calls(page, "confirm_close"), []);
+  });
+
+  test("Close and lose them invokes confirm_close", async () => {
+    const dialog = await openCloseDialog();
+    await dialog.getByRole("button", { name: "Close and lose them" }).click();
+
+    await page.waitForFunction(() => window.__mock.calls.some((call) => call.cmd === "confirm_close"));
+    assert.deepEqual((await calls(page, "confirm_close")).map((call) => call.args), [{}]);
+  });
+
+  test("failed confirm_close shows the error in the modal", async () => {
+    await open(
+      defaultResponses({
+        app_state: { ok: appState({ unsaved_receipts: [UNSAVED] }) },
+        confirm_close: { err: { code: "close_failed", message: "The window could not close: gone." } },
+      }),
+    );
+    await waitForScreen(page, "home");
+    await emit(page, "app://close-requested", { unsaved_receipts: [UNSAVED] });
+    const dialog = page.getByRole("dialog", { name: "Close Matter Signer?" });
+    await dialog.getByRole("button", { name: "Close and lose them" }).click();
+
+    await dialog.locator(".inline-error").waitFor();
+    assert.match(await dialog.locator(".inline-error").textContent(), /could not close/);
+    assert.equal(await dialog.getByRole("button", { name: "Close and lose them" }).getAttribute("aria-disabled"), null);
+  });
+
+  test("a copy saved from the modal lowers the count", async () => {
+    const dialog = await openCloseDialog();
+    await dialog.getByRole("button", { name: "Save a copy…: Board consent to issue Series A preferred stock" }).click();
+
+    await dialog.getByText("Saved a copy of receipt sgn_01").waitFor();
+    assert.equal(
+      await dialog.locator(".close-warning").textContent(),
+      "1 signed receipt is not saved. Closing Matter Signer loses it.",
+    );
+    assert.deepEqual((await calls(page, "export_unsaved_receipt")).map((call) => call.args), [{ receipt_id: "sgn_01" }]);
+  });
+});
+
 describe("errors", () => {
   const cases = [
     ["link_expired", { code: "session_expired", message: "The signing session expired before it was used." }, "This signing link has expired"],

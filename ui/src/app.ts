@@ -15,6 +15,7 @@ import {
   unsavedCopyMessage,
 } from "./format";
 import { toFlowError } from "./ipc";
+import { closeDialog } from "./screens/close";
 import { doneScreen } from "./screens/done";
 import { errorScreen } from "./screens/error";
 import { esraScreen } from "./screens/esra";
@@ -28,6 +29,7 @@ import { startupErrorScreen } from "./screens/startup";
 import type { UnsavedActions } from "./screens/unsaved";
 import type {
   AppState,
+  CloseRequest,
   Decision,
   EsraPrompt,
   FlowError,
@@ -75,6 +77,8 @@ export class App {
   private flowRunning = false;
   private userCancelled = false;
   private signInRunning = false;
+  /** The close confirmation while it is shown. */
+  private closeConfirmation: HTMLDialogElement | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -98,6 +102,7 @@ export class App {
       ipc.on("flow://esra", (prompt) => this.onEsra(prompt)),
       ipc.on("flow://done", (done) => this.onDone(done)),
       ipc.on("flow://error", (error) => this.onFlowError(error)),
+      ipc.on("app://close-requested", (request) => this.onCloseRequested(request)),
     ]);
 
     try {
@@ -352,6 +357,36 @@ export class App {
   }
 
   // ---- unsaved receipts ----
+
+  /**
+   * Shows the close confirmation over the current screen. A second request
+   * while it is open replaces it with the shell's current list. Dismissing it
+   * returns the focus to where it was.
+   */
+  private onCloseRequested(request: CloseRequest): void {
+    const active = document.activeElement;
+    const previous =
+      active instanceof HTMLElement && !this.closeConfirmation?.contains(active) ? active : null;
+    this.closeConfirmation?.remove();
+    const dialog = closeDialog(this.env, request.unsaved_receipts, {
+      keepOpen: () => {
+        this.closeConfirmation = null;
+        if (previous?.isConnected) {
+          previous.focus();
+        }
+      },
+      released: () => {
+        void this.refreshState().then(() => {
+          if (this.screenName === "home") {
+            this.showHome();
+          }
+        });
+      },
+    });
+    this.closeConfirmation = dialog.element;
+    this.root.append(dialog.element);
+    dialog.open();
+  }
 
   /**
    * Returns what the recovery controls do on success. The shell keeps the

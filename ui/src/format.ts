@@ -391,3 +391,14 @@ export function unsavedCopyMessage(receiptId: string, path: string): string {
 export function unsavedBannerTitle(count: number): string {
   return count === 1 ? "1 signed receipt is not saved yet" : `${count} signed receipts are not saved yet`;
 }
+
+/** The close confirmation's warning: how many signed receipts are unsaved and that closing loses them. */
+export function closeWarning(count: number): string {
+  if (count === 0) {
+    return "Every receipt is now saved or copied. You can close Matter Signer.";
+  }
+  if (count === 1) {
+    return "1 signed receipt is not saved. Closing Matter Signer loses it.";
+  }
+  return `${count} signed receipts are not saved. Closing Matter Signer loses them.`;
+}

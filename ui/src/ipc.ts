@@ -10,6 +10,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import type {
   AppState,
+  CloseRequest,
   Decision,
   EsraAnswer,
   EsraPrompt,
@@ -38,6 +39,7 @@ export interface EventPayloads {
   "flow://esra": EsraPrompt;
   "flow://done": SignDone;
   "flow://error": FlowError;
+  "app://close-requested": CloseRequest;
 }
 
 export type EventName = keyof EventPayloads;
@@ -50,6 +52,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   "flow://esra",
   "flow://done",
   "flow://error",
+  "app://close-requested",
 ];
 
 export interface Ipc {
@@ -70,6 +73,8 @@ export interface Ipc {
   saveUnsavedReceipt(receiptId: string): Promise<SignDone>;
   /** Asks where to save a copy of an unsaved receipt; null when the dialog was cancelled. */
   exportUnsavedReceipt(receiptId: string): Promise<UnsavedCopy | null>;
+  /** Agrees to lose the unsaved receipts; the shell then closes the window. */
+  confirmClose(): Promise<void>;
   on<E extends EventName>(event: E, handler: Handler<EventPayloads[E]>): Promise<UnlistenFn>;
 }
 
@@ -151,5 +156,6 @@ export const tauriIpc: Ipc = {
   saveUnsavedReceipt: (receiptId) => call<SignDone>("save_unsaved_receipt", { receipt_id: receiptId }),
   exportUnsavedReceipt: (receiptId) =>
     call<UnsavedCopy | null>("export_unsaved_receipt", { receipt_id: receiptId }),
+  confirmClose: () => call<void>("confirm_close"),
   on: (event, handler) => listen<EventPayloads[typeof event]>(event, (message) => handler(message.payload)),
 };

@@ -197,3 +197,8 @@ export interface ReceiptList {
   entries: ReceiptSummary[];
   unreadable: { path: string; reason: string }[];
 }
+
+/** Payload of `app://close-requested`: the receipts a close would lose. */
+export interface CloseRequest {
+  unsaved_receipts: UnsavedReceipt[];
+}

@@ -152,6 +152,7 @@ class FakeShell {
         this.calls.push({ command: "export_unsaved_receipt", args: [receiptId] });
         return this.exportResult();
       },
+      confirmClose: record("confirm_close", undefined),
       on: <E extends EventName>(event: E, handler: Handler<EventPayloads[E]>) => {
         const list = this.handlers.get(event) ?? [];
         list.push(handler as Handler<never>);

@@ -13,6 +13,7 @@ import {
   signInReasonText,
   typedNameProblem,
   shellQuote,
+  closeWarning,
   unsavedBannerTitle,
   unsavedCopyMessage,
   type ErrorKind,
@@ -194,5 +195,17 @@ describe("unsaved receipts", () => {
   test("banner title counts receipts", () => {
     expect(unsavedBannerTitle(1)).toBe("1 signed receipt is not saved yet");
     expect(unsavedBannerTitle(3)).toBe("3 signed receipts are not saved yet");
+  });
+
+  test("close warning names one receipt and its loss", () => {
+    expect(closeWarning(1)).toBe("1 signed receipt is not saved. Closing Matter Signer loses it.");
+  });
+
+  test("close warning counts several receipts", () => {
+    expect(closeWarning(2)).toBe("2 signed receipts are not saved. Closing Matter Signer loses them.");
+  });
+
+  test("close warning with none left allows closing", () => {
+    expect(closeWarning(0)).toBe("Every receipt is now saved or copied. You can close Matter Signer.");
   });
 });
