@@ -408,7 +408,7 @@ pub fn confirm_close<R: Runtime>(
         Some(window) => window.close().map_err(|error| {
             ShellError::new(
                 "close_failed",
-                format!("The window could not close: {error}. Close it again, or quit the app from the system."),
+                format!("The window could not close: {error}. Choose Close and lose them again; if the window still stays open, save copies of the receipts first and then end the app from your desktop's task manager."),
             )
         }),
         None => Ok(()),
