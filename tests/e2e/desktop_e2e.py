@@ -3,8 +3,11 @@
 
 Drives the real debug binary with `--sandbox` (an in-process sandbox with demo
 data) from a `mattermode://` link to a listed receipt, then checks that a second
-launch forwards its link to the running instance. Standard library only: the
-W3C WebDriver calls go through urllib to tauri-driver on 127.0.0.1.
+launch forwards its link to the running instance. It then cancels that second
+document at review and checks that no receipt was added, signs out, and signs
+Lee's 83(b) election as Lee, who has no ESRA consent on record, through the
+consent screen to a listed receipt. Standard library only: the W3C WebDriver
+calls go through urllib to tauri-driver on 127.0.0.1.
 
 Run it under a D-Bus session and a display, for example:
 
@@ -21,6 +24,7 @@ import base64
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -40,6 +44,13 @@ SECOND_LINK = os.environ.get(
 )
 SECOND_DOCUMENT_ID = re.search(r"document_id=([a-z0-9_]+)", SECOND_LINK).group(1)
 TYPED_NAME = "Jane Q. Founder"
+# Sandbox seed users (README.md). Jane has ESRA consent on record, Lee has none.
+JANE_CREDENTIALS = ("jane@acme.example", "jane-demo-password")
+LEE_CREDENTIALS = ("lee@acme.example", "lee-demo-password")
+LEE_LINK = "mattermode://sign?document_id=doc_83b_election_lee&stakeholder_id=stk_lee_employee"
+LEE_DOCUMENT_ID = "doc_83b_election_lee"
+LEE_TYPED_NAME = "Lee T. Employee"
+CANCELLED_NOTICE = "Cancelled. Nothing was signed."
 ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf"
 STEP_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 60.0
@@ -165,6 +176,28 @@ class WebDriver:
     def text(self) -> str:
         return self.script("return document.body.innerText")
 
+    def notice(self) -> str:
+        return self.script("const notice = document.querySelector('.notice'); return notice ? notice.textContent : ''")
+
+    def fact(self, label: str) -> str:
+        """Returns the text of the `<dd>` after the `<dt>` labelled `label`, or ''."""
+        return self.script(
+            "for (const term of document.querySelectorAll('dt')) {"
+            "  if (term.textContent.trim() === arguments[0] && term.nextElementSibling) {"
+            "    return term.nextElementSibling.textContent.trim();"
+            "  }"
+            "}"
+            "return '';",
+            label,
+        )
+
+    def enabled_button(self, label: str) -> str:
+        found = self.wait_for(
+            f"the {label!r} button to be enabled",
+            lambda: self.find(f"//button[normalize-space()={json.dumps(label)} and not(@disabled)]"),
+        )
+        return found[0]
+
 
 class Run:
     def __init__(self):
@@ -174,6 +207,8 @@ class Run:
         self.ipc_log = self.temp / "ipc.jsonl"
         self.binary = find_tool("MATTER_SIGNER_DESKTOP_BIN", "matter-signer-desktop", target_dir() / "debug" / "matter-signer-desktop")
         self.browser = find_tool("MATTER_SANDBOX_BROWSER_BIN", "matter-sandbox-browser", target_dir() / "debug" / "matter-sandbox-browser")
+        self.credentials = self.temp / "sign-in-user"
+        self.browser_wrapper = self.temp / "sandbox-browser"
         self.driver_bin = find_tool("TAURI_DRIVER", "tauri-driver", Path.home() / ".cargo" / "bin" / "tauri-driver")
         self.processes = []
         self.shots = 0
@@ -189,7 +224,7 @@ class Run:
                 "XDG_DATA_HOME": str(home / ".local/share"),
                 "XDG_CONFIG_HOME": str(home / ".config"),
                 "XDG_CACHE_HOME": str(home / ".cache"),
-                "BROWSER": str(self.browser),
+                "BROWSER": str(self.browser_wrapper),
                 "MATTER_SIGNER_IPC_LOG": str(self.ipc_log),
                 "RUST_LOG": env.get("RUST_LOG", "info"),
                 # Software rendering under Xvfb; see docs/desktop.md.
@@ -199,6 +234,23 @@ class Run:
             }
         )
         return env
+
+    def write_browser_wrapper(self):
+        """Writes the `$BROWSER` command: it runs the sandbox's browser stand-in with the
+        email and password in `self.credentials`. The app's environment is fixed when
+        tauri-driver starts it, so a file is how the test switches the signed-in user."""
+        self.use_credentials(JANE_CREDENTIALS)
+        self.browser_wrapper.write_text(
+            "#!/bin/sh\n"
+            f"{{ IFS= read -r MATTER_SANDBOX_EMAIL; IFS= read -r MATTER_SANDBOX_PASSWORD; }} < {shlex.quote(str(self.credentials))}\n"
+            "export MATTER_SANDBOX_EMAIL MATTER_SANDBOX_PASSWORD\n"
+            f'exec {shlex.quote(str(self.browser))} "$@"\n'
+        )
+        self.browser_wrapper.chmod(0o700)
+
+    def use_credentials(self, credentials):
+        email, password = credentials
+        self.credentials.write_text(f"{email}\n{password}\n")
 
     def shot(self, driver: WebDriver, name: str):
         """Saves what the X display shows. WebKitWebDriver's screenshot command can
@@ -237,6 +289,7 @@ class Run:
         for tool in (self.binary, self.browser, self.driver_bin):
             if not Path(tool).exists():
                 raise StepFailed(f"{tool} not found; build it first (see docs/desktop.md)")
+        self.write_browser_wrapper()
         port, native_port = free_port(), free_port()
         log = open(self.temp / "tauri-driver.log", "wb")
         driver_process = subprocess.Popen(
@@ -265,6 +318,42 @@ def step(name: str):
     print(f"step: {name}", flush=True)
 
 
+def read_packet_and_type_name(driver: WebDriver, typed_name: str):
+    """Scrolls the review screen's packet to its end, which enables the name field,
+    and types `typed_name` into it."""
+    driver.script(
+        "const pane = document.querySelector('.packet-pane');"
+        "pane.scrollTop = pane.scrollHeight;"
+        "document.querySelector('.packet-end').scrollIntoView({block: 'nearest'});"
+    )
+    name_input = driver.wait_for(
+        "the typed-name field to be enabled",
+        lambda: [e for e in driver.find("//input[@type='text' and starts-with(@id,'typed-name') and not(@disabled)]")],
+    )[0]
+    driver.type(name_input, typed_name)
+
+
+def wait_for_saved_receipt(run: Run, driver: WebDriver, shot_name: str):
+    driver.wait_screen("done", timeout=60)
+    driver.wait_for("the saved-receipt message", lambda: "receipt is saved" in driver.text())
+    run.shot(driver, shot_name)
+
+
+def receipt_titles(driver: WebDriver):
+    """Returns the titles on the receipts screen once its list has loaded."""
+    driver.wait_screen("receipts")
+    driver.wait_for(
+        "the receipts list to load",
+        lambda: re.fullmatch(
+            r"No receipts yet\.|\d+ receipts?\.",
+            driver.script("return document.querySelector('.results-status').textContent.trim()"),
+        ),
+    )
+    return driver.script(
+        "return Array.from(document.querySelectorAll('li.receipt-item .receipt-title'), (title) => title.textContent.trim())"
+    )
+
+
 def sign_from_link(run: Run, driver: WebDriver):
     step("link in: the request screen names the document")
     driver.wait_screen("request")
@@ -285,29 +374,19 @@ def sign_from_link(run: Run, driver: WebDriver):
     run.shot(driver, "review")
 
     step("review: scroll the packet to its end, type the name")
-    driver.script(
-        "const pane = document.querySelector('.packet-pane');"
-        "pane.scrollTop = pane.scrollHeight;"
-        "document.querySelector('.packet-end').scrollIntoView({block: 'nearest'});"
-    )
-    name_input = driver.wait_for(
-        "the typed-name field to be enabled",
-        lambda: [e for e in driver.find("//input[@type='text' and starts-with(@id,'typed-name') and not(@disabled)]")],
-    )[0]
-    driver.type(name_input, TYPED_NAME)
+    read_packet_and_type_name(driver, TYPED_NAME)
     run.shot(driver, "review-ready")
 
     step("sign: done screen")
     driver.click(driver.button("Sign"))
-    driver.wait_screen("done", timeout=60)
-    driver.wait_for("the saved-receipt message", lambda: "receipt is saved" in driver.text())
-    run.shot(driver, "done")
+    wait_for_saved_receipt(run, driver, "done")
 
     step("library: the receipt is listed")
     driver.click(driver.button("All receipts"))
     driver.wait_screen("receipts")
     driver.wait_for("a receipt entry", lambda: driver.find("//li[contains(@class,'receipt-item')]"))
     run.shot(driver, "receipts")
+    return receipt_titles(driver)
 
 
 def second_launch_forwards(run: Run, driver: WebDriver):
@@ -330,13 +409,109 @@ def second_launch_forwards(run: Run, driver: WebDriver):
     run.shot(driver, "forwarded-link")
 
 
+def cancel_at_review(run: Run, driver: WebDriver, titles_before):
+    """Starts from the request screen the forwarded link left open."""
+    step("cancel: the forwarded document reaches review")
+    driver.click(driver.button("Review the document"))
+    driver.wait_screen("review", timeout=90)
+    document_id = driver.fact("Document ID")
+    if document_id != SECOND_DOCUMENT_ID:
+        raise StepFailed(f"the review screen shows document {document_id!r}, expected {SECOND_DOCUMENT_ID!r}")
+    title = driver.fact("Title")
+    if not title:
+        raise StepFailed("the review screen shows no document title")
+
+    step("cancel: the cancel control returns home with nothing signed")
+    driver.click(driver.enabled_button("Cancel, do not sign"))
+    driver.wait_screen("home")
+    driver.wait_for("the cancel notice", lambda: driver.notice() == CANCELLED_NOTICE)
+    run.shot(driver, "cancelled")
+
+    step("cancel: the receipts library gains no receipt")
+    driver.click(driver.button("All receipts"))
+    titles_after = receipt_titles(driver)
+    if titles_after != titles_before:
+        raise StepFailed(f"the receipts library changed from {titles_before} to {titles_after} after a cancel")
+    signed = [entry for entry in titles_after if title in entry]
+    if signed:
+        raise StepFailed(f"the cancelled document {title!r} has a receipt: {signed}")
+    driver.click(driver.button("Back to home"))
+    driver.wait_screen("home")
+
+
+def sign_with_esra_consent(run: Run, driver: WebDriver):
+    """Starts on the home screen with Jane signed in."""
+    step("esra: sign out, switch the browser stand-in to Lee")
+    driver.click(driver.button("Sign out"))
+    driver.wait_for("the signed-out notice", lambda: driver.notice() == "Signed out.")
+    driver.wait_for("the Sign in button", lambda: driver.find("//button[normalize-space()='Sign in']"))
+    run.use_credentials(LEE_CREDENTIALS)
+
+    step("esra: Lee's link opened from the home screen's link field")
+    link_field = driver.find("//input[@type='text' and starts-with(@id,'link-field')]")
+    if not link_field:
+        raise StepFailed("the home screen has no signing-link field")
+    driver.type(link_field[0], LEE_LINK)
+    driver.click(driver.button("Open link"))
+    driver.wait_screen("request")
+    driver.wait_for(f"the document id {LEE_DOCUMENT_ID}", lambda: LEE_DOCUMENT_ID in driver.text())
+
+    step("esra: sign-in as Lee, then review")
+    driver.click(driver.button("Review the document"))
+    driver.wait_screen("review", timeout=90)
+    signed_in_as = driver.fact("Signed in as")
+    if LEE_CREDENTIALS[0] not in signed_in_as:
+        raise StepFailed(f"the review screen shows the signed-in user {signed_in_as!r}, expected {LEE_CREDENTIALS[0]}")
+    title = driver.fact("Title")
+    if not title:
+        raise StepFailed("the review screen shows no document title")
+    read_packet_and_type_name(driver, LEE_TYPED_NAME)
+    driver.click(driver.enabled_button("Sign"))
+
+    step("esra: the consent screen asks for consent")
+    driver.wait_screen("esra", timeout=60)
+    text = driver.text()
+    if "Consumer disclosure" not in text:
+        raise StepFailed("the consent screen shows no consumer disclosure")
+    if LEE_TYPED_NAME not in text:
+        raise StepFailed(f"the consent screen does not name {LEE_TYPED_NAME}")
+    consent = driver.find("//button[normalize-space()='I consent']")
+    if not consent:
+        raise StepFailed("the consent screen has no 'I consent' button")
+    if driver.script("return arguments[0].disabled", {ELEMENT_KEY: consent[0]}) is not True:
+        raise StepFailed("'I consent' is enabled before the affirmation is ticked")
+    run.shot(driver, "esra-consent")
+
+    step("esra: affirm, consent, done")
+    driver.click(driver.find("//input[@type='checkbox' and starts-with(@id,'esra-affirm')]")[0])
+    driver.click(driver.enabled_button("I consent"))
+    wait_for_saved_receipt(run, driver, "esra-done")
+
+    step("esra: the 83(b) receipt is listed")
+    driver.click(driver.button("All receipts"))
+    titles = receipt_titles(driver)
+    if not any(title in entry for entry in titles):
+        raise StepFailed(f"no receipt titled {title!r} in the library: {titles}")
+    run.shot(driver, "receipts-esra")
+
+
 def check_ipc_log(run: Run):
     step("IPC payloads carry no token")
     if not run.ipc_log.exists():
         raise StepFailed(f"no IPC log at {run.ipc_log}; was MATTER_SIGNER_IPC_LOG passed through?")
     log = run.ipc_log.read_text()
     names = {json.loads(line)["name"] for line in log.splitlines()}
-    for expected in ("link://opened", "flow://sign-in", "flow://review", "flow://done", "list_receipts"):
+    expected_names = (
+        "link://opened",
+        "flow://sign-in",
+        "flow://review",
+        "flow://done",
+        "list_receipts",
+        "sign_out",
+        "flow://esra",
+        "submit_esra",
+    )
+    for expected in expected_names:
         if expected not in names:
             raise StepFailed(f"the IPC log has no {expected} payload; it holds {sorted(names)}")
     leaked = SECRET_PATTERN.findall(log)
@@ -356,8 +531,10 @@ def main() -> int:
     try:
         driver = run.start_driver()
         driver.start(run.binary, ["--sandbox", FIRST_LINK])
-        sign_from_link(run, driver)
+        titles = sign_from_link(run, driver)
         second_launch_forwards(run, driver)
+        cancel_at_review(run, driver, titles)
+        sign_with_esra_consent(run, driver)
         check_ipc_log(run)
         print("desktop end-to-end: passed")
         return 0
