@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::error::ShellError;
 
-/// A held receipt as the UI lists it (`UnsavedReceiptView` in `docs/ipc.md`).
+/// A held receipt as the UI lists it (`UnsavedReceipt` in `docs/ipc.md` and `ui/src/types.ts`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnsavedReceiptView {
     pub receipt_id: String,

@@ -183,6 +183,8 @@ export interface FlowError {
   code: string;
   message: string;
   request_id?: string;
+  /** The underlying error's code, when the shell wraps one (for example a store error). */
+  cause_code?: string;
 }
 
 export interface ReceiptQuery {
