@@ -19,6 +19,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod browser_env;
 pub mod clock;
 pub mod config;
 pub mod deep_link;
