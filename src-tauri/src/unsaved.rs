@@ -12,12 +12,11 @@
 //! canary test scans written receipts for every token shape).
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use matter_engine::flow::UnsavedReceipt;
-use matter_receipts::{Receipt, StoreError};
+use matter_receipts::{write_atomic, Receipt, StoreError};
 use serde::Serialize;
 
 use crate::error::ShellError;
@@ -100,8 +99,10 @@ impl UnsavedReceipts {
         lock(&self.held).values().map(view).collect()
     }
 
-    /// Writes the held receipt `receipt_id` as JSON to `path` (atomically, see
-    /// [`write_atomic`]) and then releases it.
+    /// Writes the held receipt `receipt_id` as JSON to `path` and then releases it.
+    /// The write is atomic ([`matter_receipts::write_atomic`]: a 0600 temporary file
+    /// in the same folder, fsync, rename, folder fsync); an existing file at `path` is
+    /// replaced, because the save dialog has already asked the human to confirm that.
     pub fn write_copy(&self, receipt_id: &str, path: &Path) -> Result<UnsavedCopy, ShellError> {
         let receipt = self.receipt(receipt_id)?;
         write_atomic(path, &receipt.to_json_pretty()).map_err(|error| {
@@ -179,42 +180,6 @@ fn capitalise(text: &str) -> String {
     }
 }
 
-/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one:
-/// a temporary file in the same folder (created 0600 on Unix), fsync, rename over
-/// `path`, then fsync of the folder.
-///
-/// An existing file at `path` is replaced, because the save dialog has already asked
-/// the human to confirm that.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".matter-receipt-")
-        .suffix(".tmp")
-        .tempfile_in(&folder)?;
-    temporary.write_all(bytes)?;
-    temporary.as_file().sync_all()?;
-    temporary.persist(path).map_err(|error| error.error)?;
-    sync_folder(&folder)
-}
-
-fn sync_folder(folder: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        std::fs::File::open(folder)?.sync_all()
-    }
-    // NOTE: Windows cannot open a folder as a file to fsync it, so there the rename
-    // (MoveFileEx) is not flushed explicitly.
-    #[cfg(not(unix))]
-    {
-        let _ = folder;
-        Ok(())
-    }
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
@@ -224,6 +189,8 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
+
     use matter_receipts::testing::{signing_key, SampleReceipt};
 
     fn unsaved(number: u32) -> UnsavedReceipt {
@@ -317,30 +284,5 @@ mod tests {
         assert_eq!(error.code, "export_failed");
         assert!(error.message.contains("not-a-folder"));
         assert_eq!(store.list().len(), 1);
-    }
-
-    #[test]
-    fn write_atomic_leaves_only_target() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("receipt.json");
-        write_atomic(&path, b"one").unwrap();
-        write_atomic(&path, b"two").unwrap();
-        let names: Vec<_> = std::fs::read_dir(folder.path())
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name())
-            .collect();
-        assert_eq!(names, [std::ffi::OsString::from("receipt.json")]);
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn write_atomic_creates_owner_only_file() {
-        use std::os::unix::fs::PermissionsExt;
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("receipt.json");
-        write_atomic(&path, b"{}").unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
     }
 }

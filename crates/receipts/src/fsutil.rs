@@ -31,7 +31,7 @@ pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
 ///
 /// The temp file lives in the same directory (so `rename` stays on one file
 /// system) and is removed if any step fails.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -25,6 +25,7 @@ mod view;
 pub use attestation::{collapse_whitespace, electronic_signature_text, TYPED_NAME_PLACEHOLDER};
 pub use error::StoreError;
 pub use export::ArchiveSummary;
+pub use fsutil::write_atomic;
 pub use hash::{packet_sha256, HashError};
 pub use index::{IndexEntry, Listing, ReceiptFilter};
 pub use keys::{KeyOrigin, TrustedKey, TrustedKeys, MATTER_LIVE_KEYS_URL};
