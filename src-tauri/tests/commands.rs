@@ -1,6 +1,8 @@
 //! The shell's commands and events through Tauri's mock runtime, with a scripted
 //! backend standing in for the engine so each routing path can be driven exactly.
 
+mod common;
+
 use std::future::pending;
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver};
@@ -24,11 +26,7 @@ use matter_signer_desktop::error::ShellError;
 use matter_signer_desktop::events::{IpcLog, WindowEvents};
 use matter_signer_desktop::state::{close_decision, CloseDecision, Shell};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::{App, Listener, Manager, WebviewWindow, WebviewWindowBuilder};
 
 const LINK: &str =
@@ -308,19 +306,7 @@ fn harness_with(script: Script, context: tauri::Context<MockRuntime>) -> Harness
 
 impl Harness {
     fn invoke(&self, command: &str, body: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: command.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(body),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().unwrap())
+        common::invoke(&self.window, command, body)
     }
 
     /// Waits for event `name`, skipping others; fails after [`STEP_TIMEOUT`].
@@ -564,19 +550,7 @@ fn window_close_waits_for_confirm_close() {
                 .unwrap();
             receiver.recv_timeout(STEP_TIMEOUT).unwrap();
             let exits_before_confirm = driver_exits.load(Ordering::SeqCst);
-            let confirmed = get_ipc_response(
-                &window,
-                InvokeRequest {
-                    cmd: "confirm_close".into(),
-                    callback: CallbackFn(0),
-                    error: CallbackFn(1),
-                    url: "tauri://localhost".parse().unwrap(),
-                    body: InvokeBody::Json(json!({})),
-                    headers: Default::default(),
-                    invoke_key: INVOKE_KEY.to_string(),
-                },
-            )
-            .map(|_| ());
+            let confirmed = common::invoke(&window, "confirm_close", json!({})).map(|_| ());
             (payload, exits_before_confirm, confirmed)
         }));
         // Ends the event loop whatever happened above, so a failure cannot hang the test.

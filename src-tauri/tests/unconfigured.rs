@@ -2,6 +2,8 @@
 //! error reaches `app_state`, and every command that would reach the engine fails
 //! with it instead of panicking or opening a link.
 
+mod common;
+
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,11 +13,7 @@ use matter_signer_desktop::events::{IpcLog, WindowEvents};
 use matter_signer_desktop::state::Shell;
 use matter_signer_desktop::unconfigured::{StartupError, UnconfiguredBackend, NOT_CONFIGURED};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::{App, Listener, Manager, WebviewWindow, WebviewWindowBuilder};
 
 const LINK: &str = "mattermode://sign?document_id=doc_x&stakeholder_id=stk_x";
@@ -69,19 +67,7 @@ fn harness() -> Harness {
 
 impl Harness {
     fn invoke(&self, command: &str, body: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: command.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(body),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().unwrap())
+        common::invoke(&self.window, command, body)
     }
 }
 

@@ -5,6 +5,8 @@
 //! bits would not do, because tests may run as root, and root writes into a 0500
 //! folder. Creating a folder under a regular file fails for every user.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,9 +19,7 @@ use matter_signer_desktop::engine_backend::EngineBackend;
 use matter_signer_desktop::events::{IpcLog, WindowEvents};
 use matter_signer_desktop::state::Shell;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::{mock_builder, mock_context, noop_assets};
 use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 struct NoBrowser;
@@ -69,19 +69,7 @@ fn harness() -> Harness {
 
 impl Harness {
     fn invoke(&self, command: &str, body: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: command.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(body),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().unwrap())
+        common::invoke(&self.window, command, body)
     }
 
     /// Holds `receipt` as the engine hands back one it could not write.
