@@ -479,7 +479,7 @@ fn close_request_without_unsaved_is_allowed() {
 }
 
 #[test]
-fn close_request_with_unsaved_is_prevented_and_lists_them() {
+fn close_with_unsaved_is_prevented() {
     let harness = harness(Script::Unsaved);
     sign_with_unsaved_receipt(&harness);
     let shell = harness.app.state::<Shell>();

@@ -16,7 +16,7 @@ pub struct BrowserCommand {
 }
 
 /// Parses the value of `$BROWSER` into the commands to try, in order, for `url`.
-/// `is_file` tells whether a whole entry names an existing file. Empty entries are
+/// `is_file` returns whether a whole entry names an existing file. Empty entries are
 /// skipped, so an empty or blank value gives no command.
 pub fn browser_commands(
     value: &str,

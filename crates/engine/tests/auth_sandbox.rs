@@ -327,7 +327,7 @@ async fn wrong_nonce_is_rejected() {
     assert!(fixture.auth.needs_step_up());
 }
 
-/// Signs in once with the next ID token spoiled as `tamper` says, and returns the error.
+/// Signs in once with the next ID token spoiled as `tamper` describes, and returns the error.
 async fn sign_in_with_tampered_id_token(tamper: IdTokenTamper) -> (Fixture, AuthError) {
     let fixture = Fixture::start().await;
     fixture.sandbox.control().tamper_next_id_token(tamper);

@@ -225,7 +225,7 @@ fn keys_url_uses_api_origin() {
 }
 
 #[test]
-fn keys_url_for_matter_api_is_the_documented_one() {
+fn keys_url_for_matter_api_documented() {
     let home = tempfile::tempdir().unwrap();
     let config = Config::load_from(
         &ConfigOverrides::default(),

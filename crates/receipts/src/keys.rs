@@ -25,7 +25,7 @@ use crate::error::StoreError;
 use crate::fsutil;
 use crate::model::Mode;
 
-/// Where Matter publishes its public keys, live and test
+/// The URL where Matter publishes its public keys, live and test
 /// (<https://docs.mattermode.com/api/conventions/test-mode>). Live keys are
 /// trusted only when they were fetched from exactly this URL; test keys may come
 /// from any sandbox origin.

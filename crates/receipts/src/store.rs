@@ -153,7 +153,7 @@ impl ReceiptStore {
     /// Writes the HTML and PDF renderings and the index entry of a receipt whose
     /// JSON [`ReceiptStore::save_json`] already wrote. Fails with
     /// [`StoreError::NotFound`] when `receipt.json` is missing and with
-    /// [`StoreError::Conflict`] when it holds a different receipt. An unreadable
+    /// [`StoreError::Conflict`] when it contains a different receipt. An unreadable
     /// `receipt.json` is moved aside and written again from `receipt`.
     pub fn complete(&self, receipt: &Receipt) -> Result<SavedReceipt, StoreError> {
         let paths = self.paths(&receipt.receipt_id)?;
@@ -468,7 +468,7 @@ impl ReceiptStore {
             match entry.file_type() {
                 Ok(kind) if kind.is_symlink() => {
                     // A link could point anywhere on disk; the library reads only
-                    // what is inside it, and says so instead of skipping silently.
+                    // what is inside it, and reports the link instead of skipping it.
                     folders.insert(
                         name.clone(),
                         Err(format!(

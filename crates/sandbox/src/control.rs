@@ -253,8 +253,8 @@ impl Control {
         Some(document.sha256.clone())
     }
 
-    /// Spoils the next ID token the token endpoint issues, in the way `tamper` says;
-    /// calls queue up, one per token.
+    /// Spoils the next ID token the token endpoint issues, as `tamper` describes.
+    /// Calls queue up, one per token.
     pub fn tamper_next_id_token(&self, tamper: IdTokenTamper) {
         self.app.store().settings.id_token_tampers.push(tamper);
     }

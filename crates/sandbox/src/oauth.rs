@@ -814,7 +814,7 @@ fn issue_tokens(
     Issued { body, grant }
 }
 
-/// Builds an ID token spoiled as `tamper` says (a test control).
+/// Builds an ID token spoiled as `tamper` describes (a test control).
 fn tampered_id_token(mut claims: Value, tamper: IdTokenTamper, now: i64) -> String {
     tracing::warn!(?tamper, "issuing a tampered ID token (test control)");
     match tamper {

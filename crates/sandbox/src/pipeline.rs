@@ -107,8 +107,8 @@ pub struct IdempotencyEntry {
 }
 
 impl IdempotencyEntry {
-    /// A finished entry older than [`IDEMPOTENCY_TTL_SECONDS`]; one still in flight
-    /// never expires.
+    /// Returns whether the entry is finished and older than
+    /// [`IDEMPOTENCY_TTL_SECONDS`]. An entry still in flight never expires.
     fn expired(&self, now: i64) -> bool {
         now - self.created_at >= IDEMPOTENCY_TTL_SECONDS && self.result.borrow().is_some()
     }
